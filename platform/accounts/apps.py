@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Users (email is the login), roles as groups, allauth adapters and the MFA policy."""
+
+    name = "accounts"
+    verbose_name = _("Accounts")

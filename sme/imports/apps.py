@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    """Excel/CSV catalog import and export."""
+
+    name = "sme.imports"
+    label = "imports"
+    verbose_name = _("Catalog import")
