@@ -1,0 +1,88 @@
+# One command per habit, the same locally and in CI. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CONSTRAINTS := requirements/constraints.txt
+export PYTHONPATH := $(CURDIR)/platform:$(CURDIR)
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LOCALE_DIRS := $(shell find platform sme cms marketplace_connectors -type d -name locale -not -path '*/node_modules/*' 2>/dev/null)
+VAR_DIRS := var/broker/queue var/broker/processed var/broker/control var/celery-results var/media
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench install install-test messages migrate seed browser-deps worker beat web lock clean
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade "pip>=24"
+
+# Stamps: nothing is reinstalled unless pyproject.toml or the constraints changed.
+$(VENV)/.installed: $(PY) pyproject.toml $(CONSTRAINTS)
+	$(PIP) install -q -c $(CONSTRAINTS) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml $(CONSTRAINTS)
+	$(PIP) install -q -c $(CONSTRAINTS) -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install pinned dependencies
+
+install-test: $(VENV)/.installed-test
+
+messages: $(VENV)/.installed ## Compile the .po translation catalogs (pure Python, no gettext needed)
+	@for d in $(LOCALE_DIRS); do $(VENV)/bin/pybabel compile -q -D django -d $$d --use-fuzzy=false || exit 1; done
+
+$(VAR_DIRS):
+	@mkdir -p $@
+
+migrate: install $(VAR_DIRS) ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Load the demo data (idempotent)
+	$(PY) manage.py seed_demo
+
+run: install messages $(VAR_DIRS) ## Install, migrate, load demo data, start web + worker + scheduler
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo | tee var/demo-logins.txt
+	@echo ""
+	@echo "  Open http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and scheduler)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A config worker -l info --concurrency 2 -n worker@%h & \
+	$(VENV)/bin/celery -A config beat -l info & \
+	$(PY) manage.py runserver $(HOST):$(PORT) & \
+	wait
+
+browser-deps: ## Make sure Debian's Chromium is installed (installs it when running as root)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+lint: install-test ## ruff and the migrations check
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test: install-test messages browser-deps $(VAR_DIRS) lint ## Install test dependencies, lint, run every test
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install-test messages $(VAR_DIRS) ## Run the benchmarks; results go to docs/benchmarks.md
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) benchmarks/run.py
+
+lock: $(PY) ## Re-resolve dependencies and rewrite the constraints file
+	$(PIP) install -q -e ".[test]"
+	$(PIP) freeze --exclude-editable > $(CONSTRAINTS)
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var
