@@ -23,6 +23,7 @@ NAV_ENTRIES = [
     (_("Catalog"), "catalog:product_list", {Role.BUSINESS_MEMBER}),
     (_("Marketplaces"), "marketplaces:account_list", {Role.BUSINESS_MEMBER}),
     (_("Getting started"), "cms:journey", {Role.BUSINESS_MEMBER}),
+    (_("Plan and billing"), "billing:plans", {Role.BUSINESS_MEMBER}),
     (_("Adoption dashboard"), "adoption:dashboard", {Role.TRADE_OFFICER}),
     (_("Edit content"), "wagtailadmin_home", {Role.CONTENT_EDITOR}),
 ]

@@ -21,7 +21,10 @@ urlpatterns = [
     path("business/", include("sme.businesses.urls")),
     path("catalog/", include("sme.catalog.urls")),
     path("imports/", include("sme.imports.urls")),
+    path("billing/", include("sme.billing.urls")),
     path("marketplaces/", include("marketplace_connectors.urls")),
+    path("getting-started/", include("cms.urls")),
+    path("officer/", include("adoption.urls")),
 ]
 
 if settings.DEBUG:

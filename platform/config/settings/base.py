@@ -56,6 +56,7 @@ LOCAL_APPS = [
     "sme.businesses",
     "sme.catalog",
     "sme.imports",
+    "sme.billing",
     "marketplace_connectors",
     "cms",
     "adoption",
