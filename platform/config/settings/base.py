@@ -245,3 +245,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 STATICFILES_DIRS = [PLATFORM_DIR / "config" / "static"]
+
+# Embedded defaults must work on a fresh clone: create the local folders they write to.
+for _folder in [VAR_DIR, STATIC_ROOT, MEDIA_ROOT, *CELERY_BROKER_TRANSPORT_OPTIONS.values()]:
+    if isinstance(_folder, (str, Path)) and str(_folder).startswith(("/", ".")):
+        Path(_folder).mkdir(parents=True, exist_ok=True)
+if CELERY_RESULT_BACKEND.startswith("file://"):
+    Path(CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
