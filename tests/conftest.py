@@ -32,3 +32,13 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # A phone-sized screen by default: most owners use the platform on a phone.
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "vi-VN"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits and other counters live in the cache: start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
