@@ -13,6 +13,89 @@ class LegalForm(models.TextChoices):
     COOPERATIVE = "cooperative", _("Cooperative")
 
 
+class UnitLevel(models.TextChoices):
+    DISTRICT = "district", _("District level")
+    COMMUNE = "commune", _("Commune level")
+
+
+class UnitKind(models.TextChoices):
+    PHUONG = "phuong", _("Ward (phường)")
+    XA = "xa", _("Commune (xã)")
+    THI_TRAN = "thi_tran", _("Township (thị trấn)")
+    HUYEN = "huyen", _("Rural district (huyện)")
+    THI_XA = "thi_xa", _("Town (thị xã)")
+    THANH_PHO = "thanh_pho", _("Provincial city (thành phố)")
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def current(self):
+        """The 102 wards and communes of Đồng Tháp since 1 July 2025."""
+        return self.filter(is_current=True)
+
+    def legacy_districts(self):
+        return self.filter(is_current=False, level=UnitLevel.DISTRICT)
+
+    def legacy_communes(self):
+        return self.filter(is_current=False, level=UnitLevel.COMMUNE)
+
+
+class AdministrativeUnit(models.Model):
+    """A ward/commune of Đồng Tháp since the July 2025 reform, or a district/commune of record before it.
+
+    Loaded from the fixture in ``sme/businesses/data`` (source and licence noted there). Current units
+    have ``is_current`` and ``valid_from`` 2025-07-01; legacy units of old Đồng Tháp (GSO 87) and Tiền Giang
+    (GSO 82) have ``valid_to`` 2025-06-30 and, for communes, their old district as ``parent``. New units
+    reuse GSO codes, so a code is unique only together with ``is_current`` and ``level``.
+    """
+
+    code = models.CharField(_("code"), max_length=8)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+    province_code = models.CharField(_("province code"), max_length=3)
+    province_name = models.CharField(_("province"), max_length=100)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("district"),
+    )
+    is_current = models.BooleanField(_("current"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "level", "is_current"], name="uniq_admin_unit_code"),
+        ]
+
+    def __str__(self) -> str:
+        if self.parent_id is not None:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
+
+class LegacyToNewUnit(models.Model):
+    """Where an old commune went on 1 July 2025. A split commune has several rows (``is_ambiguous``)."""
+
+    legacy = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="new_units")
+    new = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="legacy_units")
+    is_default = models.BooleanField(_("default guess"), default=True)
+    is_ambiguous = models.BooleanField(_("split between several new units"), default=False)
+
+    class Meta:
+        ordering = ["legacy", "-is_default", "new"]
+        verbose_name = _("old to new unit")
+        verbose_name_plural = _("old to new units")
+        constraints = [models.UniqueConstraint(fields=["legacy", "new"], name="uniq_legacy_to_new_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.legacy} -> {self.new}"
+
+
 class Business(models.Model):
     """A business registered on the platform: an enterprise (tax code) or a household business (personal ID).
 

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from accounts.models import User
 
-from .models import Business, MemberRole, Membership
+from .models import AdministrativeUnit, Business, LegacyToNewUnit, MemberRole, Membership
 
 
 def business_list_for_user(*, user: User) -> QuerySet[Business]:
@@ -29,3 +29,11 @@ def membership_get(*, user: User, business_id: int, roles: tuple[str, ...] | Non
 
 def membership_is_owner(*, membership: Membership) -> bool:
     return membership.role == MemberRole.OWNER
+
+
+def legacy_unit_candidates(*, legacy: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The current unit(s) an old commune became, the package's default guess first."""
+    return [
+        row.new for row in LegacyToNewUnit.objects.filter(legacy=legacy).select_related("new")
+        .order_by("-is_default", "new__name")
+    ]
