@@ -227,6 +227,38 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 300.0},
 }
 
+# --- Marketplace connectors (marketplace_connectors) -----------------------------------------------
+# One dotted path per marketplace connector; adding a marketplace is one folder plus one line here.
+MARKETPLACE_CONNECTORS = [
+    "marketplace_connectors.backends.shopee.connector.ShopeeConnector",
+]
+# Fernet keys (comma separated, newest first) encrypting marketplace tokens at rest. Without keys a
+# key derived from SECRET_KEY is used, and only while MARKETPLACE_ALLOW_DEV_TOKEN_KEY is on.
+MARKETPLACE_TOKEN_KEYS = env.list("MARKETPLACE_TOKEN_KEYS", default=[])
+MARKETPLACE_ALLOW_DEV_TOKEN_KEY = env.bool("MARKETPLACE_ALLOW_DEV_TOKEN_KEY", default=True)
+MARKETPLACE_HTTP_TIMEOUTS = (
+    env.float("MARKETPLACE_HTTP_CONNECT_TIMEOUT", default=5.0),
+    env.float("MARKETPLACE_HTTP_READ_TIMEOUT", default=30.0),
+)
+MARKETPLACE_HTTP_USER_AGENT = env("MARKETPLACE_HTTP_USER_AGENT", default="DongThapSMEOnline/0.1 (+marketplace-sync)")
+# The shared rate limiter keeps under rate * SAFETY requests per second; Redis when set, else the database.
+MARKETPLACE_RATE_LIMIT_REDIS_URL = env("MARKETPLACE_RATE_LIMIT_REDIS_URL", default=REDIS_URL)
+MARKETPLACE_RATE_LIMIT_SAFETY = env.float("MARKETPLACE_RATE_LIMIT_SAFETY", default=0.95)
+# Refresh access tokens this long before they expire (the scheduled task runs every 10 minutes).
+MARKETPLACE_TOKEN_REFRESH_MARGIN = env.int("MARKETPLACE_TOKEN_REFRESH_MARGIN", default=45 * 60)
+# Local simulators for `make run` (manage.py run_sandbox_marketplaces): loopback ports per marketplace.
+MARKETPLACE_SANDBOX = env.bool("MARKETPLACE_SANDBOX", default=False)
+MARKETPLACE_SANDBOX_HOST = env("MARKETPLACE_SANDBOX_HOST", default="127.0.0.1")
+MARKETPLACE_SANDBOX_PORTS = {"shopee": env.int("SHOPEE_SANDBOX_PORT", default=8701)}
+# Shopee Open Platform v2. Shopee publishes no rate limit: stay under SHOPEE_RATE_LIMIT per second per
+# partner (app) and SHOPEE_SHOP_RATE_LIMIT per shop. With MARKETPLACE_SANDBOX on and no partner id set,
+# the sandbox simulator's public test partner is used.
+SHOPEE_API_HOST = env("SHOPEE_API_HOST", default="https://partner.shopeemobile.com")
+SHOPEE_PARTNER_ID = env.int("SHOPEE_PARTNER_ID", default=0)
+SHOPEE_PARTNER_KEY = env("SHOPEE_PARTNER_KEY", default="")
+SHOPEE_RATE_LIMIT = env.float("SHOPEE_RATE_LIMIT", default=10.0)
+SHOPEE_SHOP_RATE_LIMIT = env.float("SHOPEE_SHOP_RATE_LIMIT", default=10.0)
+
 # --- Demo data --------------------------------------------------------------------------------
 # ``python manage.py seed_demo`` calls each of these in order. Each is idempotent and returns the
 # logins it made (see accounts.demo). Later features add their own line.
