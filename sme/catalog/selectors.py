@@ -1,0 +1,110 @@
+"""Reads of the catalog. Other floors (marketplace sync, journey progress, adoption) use these, not the models.
+
+Every function that takes an id also takes the business, so a stranger's id is a 404, never someone's data.
+"""
+
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from sme.businesses.models import Business
+
+from .models import Category, Product, ProductImage, ProductStatus, StockMovement, Variant
+from .text import text_fold
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def product_list_for_business(
+    *, business: Business, search: str = "", status: str = "", category_id: int | None = None
+) -> QuerySet[Product]:
+    """Products of ``business`` for the list page, newest change first, each with its price range, total
+    stock, variant count and cover thumbnail computed in the same query (a page costs a fixed few queries).
+
+    ``search`` matches the name or brand ignoring case and diacritics, or part of a SKU.
+    """
+    qs = Product.objects.filter(business=business).select_related("category")
+    if status:
+        qs = qs.filter(status=status)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if search := search.strip():
+        sku_match = Variant.objects.filter(product=OuterRef("pk"), sku__icontains=search)
+        qs = qs.filter(Q(search_text__contains=text_fold(search)) | Exists(sku_match))
+    variants = Variant.objects.filter(product=OuterRef("pk")).order_by().values("product")
+    cover = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+    return qs.annotate(
+        variant_count=Subquery(variants.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+        price_min=Subquery(variants.annotate(v=Min("price")).values("v")),
+        price_max=Subquery(variants.annotate(v=Max("price")).values("v")),
+        stock_total=Subquery(variants.annotate(v=Sum("stock")).values("v")),
+        cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+    )
+
+
+def product_get(*, business: Business, product_id: int) -> Product:
+    """The product if it belongs to ``business``; Http404 otherwise."""
+    return get_object_or_404(Product.objects.select_related("category"), business=business, pk=product_id)
+
+
+def variant_get(*, business: Business, variant_id: int) -> Variant:
+    """The variant if it belongs to ``business``; Http404 otherwise."""
+    return get_object_or_404(Variant.objects.select_related("product"), business=business, pk=variant_id)
+
+
+def image_get(*, business: Business, product_id: int, image_id: int) -> ProductImage:
+    """The image if it belongs to the product and the product to ``business``; Http404 otherwise."""
+    return get_object_or_404(
+        ProductImage.objects.select_related("product"),
+        product__business=business,
+        product_id=product_id,
+        pk=image_id,
+    )
+
+
+def variant_list_for_business(*, business: Business) -> QuerySet[Variant]:
+    """Every variant of ``business`` with its product, ordered by product then position."""
+    return Variant.objects.filter(business=business).select_related("product", "product__category", "image")
+
+
+def variant_list_for_product(*, product: Product) -> QuerySet[Variant]:
+    return product.variants.select_related("image").order_by("position", "id")
+
+
+def product_count_active(*, business: Business) -> int:
+    """How many products of ``business`` are active (on sale)."""
+    return Product.objects.filter(business=business, status=ProductStatus.ACTIVE).count()
+
+
+def product_count(*, business: Business) -> int:
+    return Product.objects.filter(business=business).count()
+
+
+def product_list_with_images(*, business: Business) -> QuerySet[Product]:
+    """Products of ``business`` that have at least one photo (marketplaces refuse listings without one)."""
+    return Product.objects.filter(business=business).filter(
+        Exists(ProductImage.objects.filter(product=OuterRef("pk")))
+    )
+
+
+def product_count_with_images(*, business: Business) -> int:
+    return product_list_with_images(business=business).count()
+
+
+def stock_total_for_business(*, business: Business) -> int:
+    return Variant.objects.filter(business=business).aggregate(total=Coalesce(Sum("stock"), 0))["total"]
+
+
+def stock_movement_list_for_variant(*, variant: Variant) -> QuerySet[StockMovement]:
+    """The ledger of one variant, newest first, with who made each change."""
+    return variant.stock_movements.select_related("actor")
+
+
+def stock_movement_list_for_business(*, business: Business, since=None) -> QuerySet[StockMovement]:
+    """The ledger of a business, newest first (marketplace stock sync reads from ``since``)."""
+    qs = StockMovement.objects.filter(business=business).select_related("variant", "actor")
+    if since is not None:
+        qs = qs.filter(created_at__gt=since)
+    return qs

@@ -1,0 +1,118 @@
+"""The one way stock changes: every change writes a StockMovement (who, how much, why, reference).
+
+Marketplace sync and orders read the ledger (selectors.stock_movement_list_*) instead of guessing.
+Concurrency: a relative change is a conditional ``UPDATE ... WHERE stock >= -delta`` so two orders can never
+take stock below zero; setting an absolute quantity locks the row first (``SELECT ... FOR UPDATE``).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .models import StockMovement, StockReason, Variant
+
+
+class InsufficientStock(Exception):
+    """Raised when a decrease would take a variant's stock below zero; nothing was changed."""
+
+    def __init__(self, variant: Variant, requested: int):
+        self.variant = variant
+        self.requested = requested
+        super().__init__(_("Not enough stock for %(sku)s.") % {"sku": variant.sku})
+
+
+@dataclass(frozen=True)
+class StockSet:
+    """Set ``variant``'s stock to ``quantity`` (used by stock_set_many)."""
+
+    variant: Variant
+    quantity: int
+
+
+def stock_adjust(
+    *,
+    variant: Variant,
+    reason: StockReason | str,
+    actor: User | None,
+    delta: int | None = None,
+    new_quantity: int | None = None,
+    reference: str = "",
+) -> StockMovement | None:
+    """Change ``variant``'s stock by ``delta`` or to ``new_quantity`` (exactly one) and record the movement.
+
+    Returns the movement, or None when nothing changed (delta 0 / same quantity: idempotent, no ledger row).
+    Raises InsufficientStock (nothing changed) when the result would be negative, ValueError on bad arguments.
+    ``variant.stock`` is refreshed in place.
+    """
+    if (delta is None) == (new_quantity is None):
+        raise ValueError("Give exactly one of delta or new_quantity")
+    if new_quantity is not None and new_quantity < 0:
+        raise ValueError("new_quantity must not be negative")
+    with transaction.atomic():
+        if new_quantity is not None:
+            current = Variant.objects.select_for_update().values_list("stock", flat=True).get(pk=variant.pk)
+            delta = new_quantity - current
+        if delta == 0:
+            variant.stock = Variant.objects.values_list("stock", flat=True).get(pk=variant.pk)
+            return None
+        updated = Variant.objects.filter(pk=variant.pk, stock__gte=-delta).update(stock=F("stock") + delta)
+        if not updated:
+            raise InsufficientStock(variant, -delta)
+        variant.stock = Variant.objects.values_list("stock", flat=True).get(pk=variant.pk)
+        return StockMovement.objects.create(
+            business_id=variant.business_id,
+            variant=variant,
+            delta=delta,
+            quantity_after=variant.stock,
+            reason=reason,
+            reference=reference[:120],
+            actor=actor,
+        )
+
+
+def stock_set_many(
+    *, changes: Sequence[StockSet], reason: StockReason | str, actor: User | None, reference: str = ""
+) -> list[StockMovement]:
+    """Set many variants' stock at once (imports): rows are locked, changed ones updated, one movement each.
+
+    Unchanged quantities write nothing (idempotent). Returns the movements written.
+    """
+    if any(change.quantity < 0 for change in changes):
+        raise ValueError("Quantities must not be negative")
+    movements: list[StockMovement] = []
+    wanted = {change.variant.pk: change for change in changes}
+    ids = list(wanted)
+    with transaction.atomic():
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            current = dict(
+                Variant.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", "stock")
+            )
+            to_update = []
+            for pk in chunk:
+                change = wanted[pk]
+                delta = change.quantity - current[pk]
+                change.variant.stock = change.quantity
+                if delta == 0:
+                    continue
+                to_update.append(change.variant)
+                movements.append(
+                    StockMovement(
+                        business_id=change.variant.business_id,
+                        variant_id=pk,
+                        delta=delta,
+                        quantity_after=change.quantity,
+                        reason=reason,
+                        reference=reference[:120],
+                        actor=actor,
+                    )
+                )
+            if to_update:
+                Variant.objects.bulk_update(to_update, ["stock"], batch_size=500)
+        StockMovement.objects.bulk_create(movements, batch_size=1000)
+    return movements
