@@ -36,7 +36,7 @@ install: $(VENV)/.installed ## Create .venv and install pinned dependencies
 install-test: $(VENV)/.installed-test
 
 messages: $(VENV)/.installed ## Compile the .po translation catalogs (pure Python, no gettext needed)
-	@for d in $(LOCALE_DIRS); do $(VENV)/bin/pybabel compile -q -D django -d $$d --use-fuzzy=false || exit 1; done
+	@for d in $(LOCALE_DIRS); do $(VENV)/bin/pybabel compile -D django -d $$d >/dev/null || exit 1; done
 
 $(VAR_DIRS):
 	@mkdir -p $@
