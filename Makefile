@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/platform:$(CURDIR)
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
-LOCALE_DIRS := $(shell find platform sme cms marketplace_connectors -type d -name locale -not -path '*/node_modules/*' 2>/dev/null)
+PO_FILES = $(shell find platform sme cms marketplace_connectors -path '*/locale/*/LC_MESSAGES/django.po' 2>/dev/null)
 VAR_DIRS := var/broker/queue var/broker/processed var/broker/control var/celery-results var/media
 
 .DEFAULT_GOAL := help
@@ -36,7 +36,7 @@ install: $(VENV)/.installed ## Create .venv and install pinned dependencies
 install-test: $(VENV)/.installed-test
 
 messages: $(VENV)/.installed ## Compile the .po translation catalogs (pure Python, no gettext needed)
-	@for d in $(LOCALE_DIRS); do $(VENV)/bin/pybabel compile -D django -d $$d >/dev/null || exit 1; done
+	@for po in $(PO_FILES); do $(VENV)/bin/pybabel compile -D django -i $$po -o $${po%.po}.mo 2>&1 >/dev/null | grep -v '^compiling catalog' ; test $${PIPESTATUS[0]} -eq 0 || exit 1; done
 
 $(VAR_DIRS):
 	@mkdir -p $@
