@@ -47,6 +47,7 @@ THIRD_PARTY_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.locales",
+    "wagtail.contrib.simple_translation",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -226,6 +227,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 300.0},
 }
+
+# --- Guided journey (cms) ---------------------------------------------------------------------------
+# Editors translate pages into English from the admin ("Translate"); an untranslated page falls back to
+# Vietnamese (cms.models.FallbackRoutingMixin). Videos may be uploaded as documents.
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
+# Extra or replacement milestone evaluators: {"milestone_key": "dotted.path"} (see cms.milestones).
+CMS_MILESTONE_EVALUATORS: dict[str, str] = {}
+# Dotted path to a function returning {"percent": int, "as_of": date} for the home page, or "" for none yet.
+CMS_CURRENT_SHARE_PROVIDER = ""
 
 # --- Marketplace connectors (marketplace_connectors) -----------------------------------------------
 # One dotted path per marketplace connector; adding a marketplace is one folder plus one line here.
