@@ -49,11 +49,10 @@ seed: migrate ## Load the demo data (idempotent)
 
 run: install messages $(VAR_DIRS) ## Install, migrate, load demo data, start web + worker + scheduler
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo | tee var/demo-logins.txt
-	@echo ""
-	@echo "  Open http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and scheduler)"
-	@echo ""
+	$(PY) manage.py seed_demo > var/demo-logins.txt
 	@trap 'kill 0' INT TERM EXIT; \
+	( sleep 10; printf '\n  Ready: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and scheduler)\n\n'; \
+	  cat var/demo-logins.txt; echo ) & \
 	$(VENV)/bin/celery -A config worker -l info --concurrency 2 -n worker@%h & \
 	$(VENV)/bin/celery -A config beat -l info & \
 	$(PY) manage.py runserver $(HOST):$(PORT) & \
