@@ -1,0 +1,186 @@
+"""Catalog pages. Views only orchestrate: selectors read, services write, every id is checked against the
+current business (a stranger's id is a 404)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from sme.businesses.context import business_required
+
+from . import selectors
+from .forms import BulkActionForm, ImageUploadForm, ProductForm, StockSetForm, VariantFormSet
+from .models import ProductStatus, StockReason
+from .services import (
+    image_add,
+    image_delete,
+    image_move,
+    product_create,
+    product_set_status_many,
+    product_update,
+)
+from .stock import stock_adjust
+
+PAGE_SIZE = 50
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@business_required
+def product_list(request):
+    """Search, filter (status, category), 50 per page, bulk archive/activate."""
+    if request.method == "POST":
+        form = BulkActionForm(request.POST)
+        if form.is_valid():
+            status = ProductStatus.ARCHIVED if form.cleaned_data["action"] == "archive" else ProductStatus.ACTIVE
+            changed = product_set_status_many(
+                business=request.business, product_ids=form.cleaned_data["ids"], status=status
+            )
+            messages.success(request, ngettext("%(n)d product updated.", "%(n)d products updated.", changed)
+                             % {"n": changed})
+        else:
+            messages.warning(request, _("Tick at least one product and choose what to do."))
+        return redirect(f"{reverse('catalog:product_list')}?{request.GET.urlencode()}")
+
+    search = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "")
+    status = status if status in ProductStatus.values else ""
+    try:
+        category_id = int(request.GET.get("category") or 0) or None
+    except ValueError:
+        category_id = None
+    products = selectors.product_list_for_business(
+        business=request.business, search=search, status=status, category_id=category_id
+    )
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "catalog/product_list.html", {
+        "page": page,
+        "search": search,
+        "status": status,
+        "category_id": category_id,
+        "categories": list(selectors.category_list()),
+        "statuses": ProductStatus.choices,
+        "query": query.urlencode(),
+    })
+
+
+@business_required
+def product_create_view(request):
+    form = ProductForm(request.POST or None, request.FILES or None, with_photo=True)
+    formset = VariantFormSet(request.POST or None, prefix="variants", initial=[{}, {}])
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        photo = form.cleaned_data.get("photo")
+        try:
+            with transaction.atomic():
+                product = product_create(
+                    business=request.business, data=form.product_input(), variants=formset.variant_inputs(),
+                    actor=request.user,
+                )
+                if photo:
+                    image = image_add(product=product, data=photo.read(), name=photo.name)
+                    if product.variants.count() == 1:
+                        product.variants.update(image=image)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Product “%(name)s” saved.") % {"name": product.name})
+            return redirect("catalog:product_edit", product_id=product.pk)
+    return render(request, "catalog/product_form.html", {"form": form, "formset": formset, "product": None})
+
+
+@business_required
+def product_edit(request, product_id: int):
+    product = selectors.product_get(business=request.business, product_id=product_id)
+    images = product.images.all()
+    initial = [
+        {
+            "id": v.pk, "sku": v.sku, "option1_value": v.option1_value, "option2_value": v.option2_value,
+            "price": v.price, "list_price": v.list_price, "stock": v.stock, "barcode": v.barcode,
+            "weight_g": v.weight_g, "length_cm": v.length_cm, "width_cm": v.width_cm, "height_cm": v.height_cm,
+            "image": v.image_id,
+        }
+        for v in selectors.variant_list_for_product(product=product)
+    ]
+    form = ProductForm(request.POST or None, instance=product)
+    formset = VariantFormSet(request.POST or None, prefix="variants", initial=initial,
+                             form_kwargs={"images": images})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            product_update(product=product, data=form.product_input(), variants=formset.variant_inputs(),
+                           actor=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Product “%(name)s” saved.") % {"name": product.name})
+            return redirect("catalog:product_edit", product_id=product.pk)
+    return render(request, "catalog/product_form.html", {
+        "form": form, "formset": formset, "product": product, "images": images,
+    })
+
+
+@business_required
+def product_images(request, product_id: int):
+    product = selectors.product_get(business=request.business, product_id=product_id)
+    form = ImageUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        added, problems = 0, []
+        for upload in request.FILES.getlist("photos"):
+            try:
+                image_add(product=product, data=upload.read(), name=upload.name)
+                added += 1
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+        for problem in problems:
+            messages.error(request, problem)
+        if added:
+            messages.success(request, ngettext("%(n)d photo added.", "%(n)d photos added.", added) % {"n": added})
+        return redirect("catalog:product_images", product_id=product.pk)
+    return render(request, "catalog/product_images.html", {
+        "product": product, "images": product.images.all(), "form": form,
+    })
+
+
+@require_POST
+@business_required
+def image_delete_view(request, product_id: int, image_id: int):
+    image = selectors.image_get(business=request.business, product_id=product_id, image_id=image_id)
+    image_delete(image=image)
+    messages.success(request, _("Photo deleted."))
+    return redirect("catalog:product_images", product_id=product_id)
+
+
+@require_POST
+@business_required
+def image_move_view(request, product_id: int, image_id: int):
+    image = selectors.image_get(business=request.business, product_id=product_id, image_id=image_id)
+    image_move(image=image, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect("catalog:product_images", product_id=product_id)
+
+
+@business_required
+def variant_stock(request, variant_id: int):
+    """A variant's stock ledger, and a form to count stock by hand (recorded as a manual edit)."""
+    variant = selectors.variant_get(business=request.business, variant_id=variant_id)
+    form = StockSetForm(request.POST or None, initial={"quantity": variant.stock})
+    if request.method == "POST" and form.is_valid():
+        movement = stock_adjust(
+            variant=variant, new_quantity=form.cleaned_data["quantity"], reason=StockReason.MANUAL,
+            actor=request.user, reference=form.cleaned_data["note"],
+        )
+        if movement is None:
+            messages.info(request, _("The stock was already %(n)d.") % {"n": variant.stock})
+        else:
+            messages.success(request, _("Stock of %(sku)s is now %(n)d.") % {"sku": variant.sku, "n": variant.stock})
+        return redirect("catalog:variant_stock", variant_id=variant.pk)
+    movements = selectors.stock_movement_list_for_variant(variant=variant)[:100]
+    return render(request, "catalog/variant_stock.html", {"variant": variant, "form": form, "movements": movements})
