@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cms"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.journey, name="journey"),
+    path("steps/<uuid:step_key>/done/", views.step_done, name="step_done"),
+    path("steps/<uuid:step_key>/checklist/", views.checklist_save, name="checklist_save"),
+    path("marketplaces/", views.marketplaces_save, name="marketplaces_save"),
+]
