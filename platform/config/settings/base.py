@@ -274,7 +274,13 @@ SHOPEE_SHOP_RATE_LIMIT = env.float("SHOPEE_SHOP_RATE_LIMIT", default=10.0)
 # logins it made (see accounts.demo). Later features add their own line.
 DEMO_SEEDERS = [
     "accounts.demo.seed_users",
+    "sme.businesses.demo.seed_businesses",
 ]
+
+# --- Businesses (sme.businesses) ---------------------------------------------------------------
+# Dotted paths to ``(identifier: str) -> dict | None`` functions that pre-fill business registration
+# (see sme/businesses/prefill.py). Empty here; the officers' register adds its provider.
+BUSINESS_PREFILL_PROVIDERS: list[str] = []
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
