@@ -11,19 +11,23 @@ from .selectors import user_has_mfa, user_requires_mfa
 
 
 class UserLanguageMiddleware(LocaleMiddleware):
-    """A signed-in user's saved preference wins; otherwise the cookie, then the browser, then Vietnamese.
+    """Vietnamese first: a signed-in user's saved preference, else the switcher's cookie, else Vietnamese.
 
-    Sits after AuthenticationMiddleware so ``request.user`` is known.
+    The browser's Accept-Language is deliberately ignored: many phones in the province are set to English
+    while their owners read Vietnamese, so English is shown only when someone chooses it. Sits after
+    AuthenticationMiddleware so ``request.user`` is known.
     """
 
     def process_request(self, request):
+        languages = dict(settings.LANGUAGES)
         user = getattr(request, "user", None)
         language = getattr(user, "preferred_language", None) if user and user.is_authenticated else None
-        if language in dict(settings.LANGUAGES):
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-            return
-        super().process_request(request)
+        if language not in languages:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in languages:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
 
 # Paths a user who still has to set up two-factor authentication may reach.

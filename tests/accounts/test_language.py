@@ -13,6 +13,12 @@ def test_vietnamese_is_the_default_language(client):
     assert '<html lang="vi">' in response.content.decode()
 
 
+def test_a_browser_set_to_english_still_gets_vietnamese_until_someone_chooses(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="vi">' in response.content.decode()
+
+
 def test_switching_language_is_remembered_in_a_cookie(client):
     response = client.post("/language/", {"language": "en", "next": "/accounts/login/"})
 
