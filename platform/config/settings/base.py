@@ -282,6 +282,22 @@ DEMO_SEEDERS = [
 # (see sme/businesses/prefill.py). Empty here; the officers' register adds its provider.
 BUSINESS_PREFILL_PROVIDERS: list[str] = []
 
+# --- Billing (sme.billing) ---------------------------------------------------------------------
+# Stripe is on only when all three keys are set; with none set (the `make run` default) billing pages say
+# payments are not set up and every business runs on DEFAULT_PLAN. Setting only some is an error
+# (`manage.py check` reports it). STRIPE_API_BASE points the library elsewhere (a local fake); empty = Stripe.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_HTTP_TIMEOUTS = (
+    env.float("STRIPE_HTTP_CONNECT_TIMEOUT", default=5.0),
+    env.float("STRIPE_HTTP_READ_TIMEOUT", default=20.0),
+)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+DEFAULT_PLAN = env("DEFAULT_PLAN", default="free")
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
+
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
