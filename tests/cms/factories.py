@@ -67,7 +67,7 @@ def add_step(parent=None, *, title: str, completion_rule: str = "mark_done", mil
     parent = parent or journey()
     step = OnboardingStepPage(
         title=title, slug=slugify(title) or f"step-{uuid.uuid4().hex[:6]}", summary=f"{title}: summary",
-        completion_rule=completion_rule, milestone=milestone, body=body or [], **fields,
+        completion_rule=completion_rule, milestone=milestone, body=body or [], live=publish, **fields,
     )
     parent.add_child(instance=step)
     revision = step.save_revision()
