@@ -8,3 +8,6 @@ class BillingConfig(AppConfig):
     name = "sme.billing"
     label = "billing"
     verbose_name = _("Billing")
+
+    def ready(self):
+        from . import checks  # noqa: F401
