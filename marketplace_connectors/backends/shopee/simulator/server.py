@@ -1,0 +1,873 @@
+"""A local Shopee Open Platform v2, written from the documentation in shared/marketplaces.md §1.
+
+It is a real HTTP server (threaded, loopback only) so that the connector's HTTP code, timeouts and
+retries are exercised for real. It enforces what the documentation says: the signature per API type
+(Public: partner_id+path+timestamp; Shop: + access_token + shop_id), the 5-minute timestamp window, the
+envelope ``{request_id, error, message, warning, response}``, token lifetimes (access 4 h, refresh 30 d
+and single-use, code 10 min and single-use, old access token valid 5 min after a refresh), list limits
+(50 per price/stock batch, 100 per page), mandatory category attributes, leaf-only categories, integer
+VND prices and multipart image upload with per-image errors.
+
+Where Shopee documents nothing (HTTP status of errors, rate limits) the simulator is configurable:
+errors come with HTTP 400 (server errors 5xx), an optional per-partner limit answers HTTP 429 with
+``error_system_busy``, and ``Faults`` injects latency, 5xx, 429s and timeouts per test.
+
+Nothing here imports the connector: the conformance tests check this server against the documentation.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import hmac
+import html
+import itertools
+import json
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+ACCESS_TOKEN_LIFETIME = 4 * 3600
+REFRESH_TOKEN_LIFETIME = 30 * 24 * 3600
+CODE_LIFETIME = 600
+OLD_ACCESS_GRACE = 300
+TIMESTAMP_WINDOW = 300
+AUTH_LINK_LIFETIME = 300
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+PUBLIC_PATHS = {
+    "/api/v2/shop/auth_partner",
+    "/api/v2/auth/token/get",
+    "/api/v2/auth/access_token/get",
+    "/api/v2/media_space/upload_image",
+}
+SHOP_PATHS = {
+    "/api/v2/shop/get_shop_info",
+    "/api/v2/product/get_category",
+    "/api/v2/product/get_attribute_tree",
+    "/api/v2/product/get_item_limit",
+    "/api/v2/logistics/get_channel_list",
+    "/api/v2/product/add_item",
+    "/api/v2/product/update_item",
+    "/api/v2/product/init_tier_variation",
+    "/api/v2/product/get_model_list",
+    "/api/v2/product/update_price",
+    "/api/v2/product/update_stock",
+    "/api/v2/product/get_item_list",
+    "/api/v2/product/get_item_base_info",
+    "/api/v2/product/unlist_item",
+    "/api/v2/product/delete_item",
+}
+
+# A small category tree in Vietnamese (leaf categories only are usable) with attributes.
+DEFAULT_CATEGORIES = [
+    {"category_id": 100001, "parent_category_id": 0, "original_category_name": "Food & Beverages",
+     "display_category_name": "Thực phẩm và đồ uống", "has_children": True},
+    {"category_id": 100101, "parent_category_id": 100001, "original_category_name": "Rice",
+     "display_category_name": "Gạo", "has_children": False},
+    {"category_id": 100102, "parent_category_id": 100001, "original_category_name": "Dried fruit",
+     "display_category_name": "Trái cây sấy", "has_children": False},
+    {"category_id": 100103, "parent_category_id": 100001, "original_category_name": "Snacks",
+     "display_category_name": "Bánh kẹo", "has_children": False},
+    {"category_id": 100002, "parent_category_id": 0, "original_category_name": "Home & Living",
+     "display_category_name": "Nhà cửa và đời sống", "has_children": True},
+    {"category_id": 100201, "parent_category_id": 100002, "original_category_name": "Handicrafts",
+     "display_category_name": "Đồ thủ công mỹ nghệ", "has_children": False},
+]
+DEFAULT_ATTRIBUTES = {
+    100101: [
+        {"attribute_id": 501, "original_attribute_name": "Origin", "display_attribute_name": "Xuất xứ",
+         "mandatory": True, "input_type": 1, "attribute_value_list": [
+             {"value_id": 5011, "original_value_name": "Vietnam", "display_value_name": "Việt Nam"},
+             {"value_id": 5012, "original_value_name": "Thailand", "display_value_name": "Thái Lan"}]},
+        {"attribute_id": 502, "original_attribute_name": "Shelf life", "display_attribute_name": "Hạn sử dụng",
+         "mandatory": True, "input_type": 3, "attribute_value_list": []},
+        {"attribute_id": 503, "original_attribute_name": "Rice type", "display_attribute_name": "Loại gạo",
+         "mandatory": False, "input_type": 3, "attribute_value_list": []},
+    ],
+    100102: [
+        {"attribute_id": 501, "original_attribute_name": "Origin", "display_attribute_name": "Xuất xứ",
+         "mandatory": True, "input_type": 1, "attribute_value_list": [
+             {"value_id": 5011, "original_value_name": "Vietnam", "display_value_name": "Việt Nam"}]},
+    ],
+    100103: [],
+    100201: [
+        {"attribute_id": 601, "original_attribute_name": "Material", "display_attribute_name": "Chất liệu",
+         "mandatory": True, "input_type": 3, "attribute_value_list": []},
+    ],
+}
+DEFAULT_CHANNELS = [
+    {"logistics_channel_id": 50011, "logistics_channel_name": "VNPost Nhanh", "enabled": True,
+     "fee_type": "SIZE_INPUT", "weight_limit": {"item_max_weight": 30, "item_min_weight": 0.01}},
+    {"logistics_channel_id": 50012, "logistics_channel_name": "Giao Hàng Tiết Kiệm", "enabled": True,
+     "fee_type": "SIZE_INPUT", "weight_limit": {"item_max_weight": 20, "item_min_weight": 0.01}},
+]
+DEFAULT_ITEM_LIMIT = {
+    "price_limit": {"min_limit": 1000, "max_limit": 120000000},
+    "stock_limit": {"min_limit": 0, "max_limit": 999999},
+    "item_name_length_limit": {"min_limit": 10, "max_limit": 120},
+    "item_image_count_limit": {"min_limit": 1, "max_limit": 9},
+    "item_description_length_limit": {"min_limit": 100, "max_limit": 3000},
+    "tier_variation_name_length_limit": {"min_limit": 1, "max_limit": 14},
+    "tier_variation_option_length_limit": {"min_limit": 1, "max_limit": 30},
+    "weight_limit": {"min_limit": 0.01, "max_limit": 30},
+    "dimension_limit": {"min_limit": 1, "max_limit": 200},
+    "model_count_limit": {"max_limit": 50},
+}
+
+
+@dataclass
+class Faults:
+    """Per-test fault injection. Shares are probabilities per call (drawn from a seeded generator).
+
+    ``timeout_share`` calls hang for ``hang_seconds`` before answering; with ``act_before_hang`` the
+    request takes effect first (the client times out although the marketplace acted).
+    ``paths`` limits faults to those API paths (empty: every API path except the consent page).
+    """
+
+    latency: float = 0.0
+    share_5xx: float = 0.0
+    share_429: float = 0.0
+    timeout_share: float = 0.0
+    hang_seconds: float = 2.0
+    act_before_hang: bool = True
+    paths: frozenset[str] = frozenset()
+    seed: int = 7
+
+
+@dataclass
+class Model:
+    model_id: int
+    tier_index: list[int]
+    model_sku: str
+    original_price: int
+    stock: int
+    reserved: int = 0
+
+
+@dataclass
+class Item:
+    item_id: int
+    item_sku: str
+    item_name: str
+    description: str
+    original_price: int
+    category_id: int
+    weight: float
+    image_ids: list[str]
+    attribute_list: list
+    logistic_info: list
+    dimension: dict | None
+    item_status: str
+    stock: int
+    create_time: int
+    update_time: int
+    tier_variation: list = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+
+
+@dataclass
+class Shop:
+    shop_id: int
+    shop_name: str
+    items: dict[int, Item] = field(default_factory=dict)
+
+
+class ApiError(Exception):
+    def __init__(self, error: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.error, self.message, self.status = error, message, status
+
+
+class ShopeeSimulator:
+    """Start with ``.start()``; ``.url`` is the host to give the connector. Thread-safe."""
+
+    def __init__(self, *, partner_id: int = 2001887, partner_key: str = "test_partner_key",
+                 host: str = "127.0.0.1", port: int = 0, rate_limit_per_second: float | None = None,
+                 shops: dict[int, str] | None = None, reject_repeated_items: bool = True) -> None:
+        self.partner_id = partner_id
+        self.partner_key = partner_key
+        self.rate_limit_per_second = rate_limit_per_second
+        self.reject_repeated_items = reject_repeated_items
+        self.faults = Faults()
+        self.categories = [dict(c) for c in DEFAULT_CATEGORIES]
+        self.attributes = {k: [dict(a) for a in v] for k, v in DEFAULT_ATTRIBUTES.items()}
+        self.channels = [dict(c) for c in DEFAULT_CHANNELS]
+        self.item_limit = json.loads(json.dumps(DEFAULT_ITEM_LIMIT))
+        self.shops: dict[int, Shop] = {
+            sid: Shop(shop_id=sid, shop_name=name)
+            for sid, name in (shops or {14701711: "Shop thử nghiệm Đồng Tháp"}).items()
+        }
+        self.codes: dict[str, tuple[int, float]] = {}  # code -> (shop_id, issued_at)
+        self.used_codes: set[str] = set()
+        self.access_tokens: dict[str, tuple[int, float]] = {}  # token -> (shop_id, expires_at)
+        self.refresh_tokens: dict[str, tuple[int, float]] = {}  # live refresh tokens only
+        self.spent_refresh_tokens: set[str] = set()
+        self.images: dict[str, int] = {}  # image_id -> size
+        self.calls: list[tuple[str, int, str]] = []  # (path, http status, error)
+        self._clock_offset = 0.0
+        self._ids = itertools.count(800000001)
+        self._lock = threading.RLock()
+        self._window: collections.deque[float] = collections.deque()
+        self._rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> ShopeeSimulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="shopee-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> ShopeeSimulator:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # --- test helpers ----------------------------------------------------------------------------
+    def now(self) -> float:
+        return time.time() + self._clock_offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulator's clock forward: tokens and codes age. Request timestamps are still checked
+        against the real clock, so callers' signatures stay valid."""
+        with self._lock:
+            self._clock_offset += seconds
+
+    def set_faults(self, **kwargs) -> None:
+        with self._lock:
+            self.faults = Faults(**kwargs)
+            self._rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
+
+    def issue_code(self, shop_id: int | None = None) -> tuple[str, int]:
+        """What the consent page does when the seller approves: a fresh single-use code."""
+        with self._lock:
+            shop_id = shop_id or next(iter(self.shops))
+            code = uuid.uuid4().hex
+            self.codes[code] = (shop_id, self.now())
+            return code, shop_id
+
+    def expire_access_tokens(self, shop_id: int) -> None:
+        with self._lock:
+            for token, (shop, _exp) in list(self.access_tokens.items()):
+                if shop == shop_id:
+                    self.access_tokens[token] = (shop, self.now() - 1)
+
+    def revoke_refresh_tokens(self, shop_id: int) -> None:
+        with self._lock:
+            for token, (shop, _exp) in list(self.refresh_tokens.items()):
+                if shop == shop_id:
+                    del self.refresh_tokens[token]
+                    self.spent_refresh_tokens.add(token)
+
+    def items(self, shop_id: int | None = None) -> list[Item]:
+        with self._lock:
+            shop = self.shops[shop_id or next(iter(self.shops))]
+            return [i for i in shop.items.values() if i.item_status != "DELETED"]
+
+    def items_by_sku(self, shop_id: int | None = None) -> dict[str, list[Item]]:
+        found: dict[str, list[Item]] = collections.defaultdict(list)
+        for item in self.items(shop_id):
+            found[item.item_sku].append(item)
+        return dict(found)
+
+    def count(self, *, path: str | None = None, status: int | None = None) -> int:
+        with self._lock:
+            return sum(1 for p, s, _e in self.calls if (path is None or p == path) and (status is None or s == status))
+
+    # --- signing (the documented algorithm) -------------------------------------------------------
+    def expected_sign(self, path: str, timestamp: str, access_token: str = "", shop_id: str = "") -> str:
+        base = f"{self.partner_id}{path}{timestamp}{access_token}{shop_id}"
+        return hmac.new(self.partner_key.encode(), base.encode(), hashlib.sha256).hexdigest()
+
+    # --- request handling -----------------------------------------------------------------------
+    def handle(self, method: str, raw_path: str, headers, body: bytes):
+        """Returns (status, content_type, body bytes, extra headers, hang seconds)."""
+        parts = urlsplit(raw_path)
+        path = parts.path
+        query = parse_qs(parts.query, keep_blank_values=True)
+        if path == "/sandbox/authorize" and method == "POST":
+            return self._consent_submit(body)
+        request_id = uuid.uuid4().hex[:20]
+        hang = 0.0
+        try:
+            if path not in PUBLIC_PATHS and path not in SHOP_PATHS:
+                raise ApiError("error_not_found", "Invalid API path.", 404)
+            shop_id = self._check_common(path, query)
+            hang = self._inject_faults(path)
+            if hang < 0:  # a timeout that hangs before acting
+                return 200, "application/json", b"{}", {}, -hang
+            if path == "/api/v2/shop/auth_partner":
+                return self._consent_page(query)
+            payload = self._dispatch(method, path, query, headers, body, shop_id)
+            envelope = {"request_id": request_id, "error": "", "message": "", "warning": "", "response": payload}
+            if isinstance(payload, dict) and payload.pop("_top_level", False):
+                envelope = {"request_id": request_id, "error": "", "message": "", **payload}
+            if isinstance(payload, dict) and payload.get("_warning"):
+                envelope["warning"] = payload.pop("_warning")
+            status = 200
+        except ApiError as exc:
+            envelope = {"request_id": request_id, "error": exc.error, "message": exc.message}
+            status = exc.status
+        with self._lock:
+            self.calls.append((path, status, envelope.get("error", "")))
+        return status, "application/json", json.dumps(envelope).encode(), {}, hang
+
+    def _check_common(self, path: str, query: dict) -> int | None:
+        def q(name: str) -> str:
+            return query.get(name, [""])[0]
+
+        if not q("partner_id"):
+            raise ApiError("error_param", "There is no partner_id in query.")
+        if q("partner_id") != str(self.partner_id):
+            raise ApiError("error_param", "Invalid partner_id.")
+        self._rate_limit()
+        if not q("timestamp"):
+            raise ApiError("error_param", "no timestamp")
+        if not q("sign"):
+            raise ApiError("error_param", "There is no sign in query.")
+        try:
+            timestamp = int(q("timestamp"))
+        except ValueError:
+            raise ApiError("error_param", "Invalid timestamp") from None
+        if abs(time.time() - timestamp) > TIMESTAMP_WINDOW:
+            raise ApiError("error_param", "Invalid timestamp")
+        if path in PUBLIC_PATHS:
+            expected = self.expected_sign(path, q("timestamp"))
+            if not hmac.compare_digest(expected, q("sign")):
+                raise ApiError("error_sign", "Wrong sign.")
+            return None
+        if not q("access_token"):
+            raise ApiError("error_param", "There is no access_token in query.")
+        if not q("shop_id"):
+            raise ApiError("error_auth", "Invalid partner_id or shopid.")
+        expected = self.expected_sign(path, q("timestamp"), q("access_token"), q("shop_id"))
+        if not hmac.compare_digest(expected, q("sign")):
+            raise ApiError("error_sign", "Wrong sign.")
+        with self._lock:
+            token = self.access_tokens.get(q("access_token"))
+            try:
+                shop_id = int(q("shop_id"))
+            except ValueError:
+                raise ApiError("error_auth", "Invalid partner_id or shopid.") from None
+            if shop_id not in self.shops:
+                raise ApiError("error_auth", "Invalid partner_id or shopid.")
+            if token is None or token[0] != shop_id or token[1] <= self.now():
+                raise ApiError("error_auth", "Invalid access_token.", 403)
+        return shop_id
+
+    def _rate_limit(self) -> None:
+        if not self.rate_limit_per_second:
+            return
+        with self._lock:
+            now = time.monotonic()
+            while self._window and self._window[0] <= now - 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.rate_limit_per_second:
+                raise ApiError("error_system_busy", "Too many requests, please try again later", 429)
+            self._window.append(now)
+
+    def _inject_faults(self, path: str) -> float:
+        faults = self.faults
+        if faults.paths and path not in faults.paths:
+            return 0.0
+        if path == "/api/v2/shop/auth_partner":
+            return 0.0
+        if faults.latency:
+            time.sleep(faults.latency)
+        with self._lock:
+            roll = self._rng.random()
+        if roll < faults.share_429:
+            raise ApiError("error_system_busy", "Too many requests, please try again later", 429)
+        roll -= faults.share_429
+        if roll < faults.share_5xx:
+            raise ApiError("error_server", "Something wrong. Please try later.", 503)
+        roll -= faults.share_5xx
+        if roll < faults.timeout_share:
+            return faults.hang_seconds if faults.act_before_hang else -faults.hang_seconds
+        return 0.0
+
+    # --- consent (sandbox only: the real page is Shopee's seller login) ---------------------------
+    def _consent_page(self, query: dict):
+        redirect = query.get("redirect", [""])[0]
+        if not redirect:
+            raise ApiError("error_param", "Wrong parameters, detail: redirect is required.")
+        if abs(time.time() - int(query["timestamp"][0])) > AUTH_LINK_LIFETIME:
+            raise ApiError("error_param", "Invalid timestamp")
+        options = "".join(
+            f'<option value="{sid}">{html.escape(shop.shop_name)} ({sid})</option>' for sid, shop in self.shops.items()
+        )
+        page = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Shopee Sandbox – Ủy quyền</title></head>
+<body><main><h1>Shopee Sandbox</h1>
+<p>Ứng dụng (partner {self.partner_id}) xin quyền quản lý sản phẩm và đơn hàng của shop.</p>
+<p>Đây là môi trường thử nghiệm cục bộ, không phải Shopee thật.</p>
+<form method="post" action="/sandbox/authorize">
+<input type="hidden" name="redirect" value="{html.escape(redirect)}">
+<label for="shop_id">Shop</label> <select id="shop_id" name="shop_id">{options}</select>
+<button type="submit" name="decision" value="approve">Đồng ý ủy quyền</button>
+<button type="submit" name="decision" value="deny">Từ chối</button>
+</form></main></body></html>"""
+        return 200, "text/html; charset=utf-8", page.encode(), {}, 0.0
+
+    def _consent_submit(self, body: bytes):
+        form = parse_qs(body.decode())
+        redirect = form.get("redirect", [""])[0]
+        if not redirect.startswith(("http://", "https://")):
+            return 400, "text/plain", b"bad redirect", {}, 0.0
+        if form.get("decision", [""])[0] != "approve":
+            return 302, "text/plain", b"", {"Location": redirect}, 0.0
+        code, shop_id = self.issue_code(int(form.get("shop_id", ["0"])[0] or 0) or None)
+        sep = "&" if "?" in redirect else "?"
+        location = f"{redirect}{sep}{urlencode({'code': code, 'shop_id': shop_id})}"
+        return 302, "text/plain", b"", {"Location": location}, 0.0
+
+    # --- API endpoints --------------------------------------------------------------------------
+    def _dispatch(self, method, path, query, headers, body, shop_id):
+        name = path.rsplit("/", 1)[-1]
+        expects_post = name in {"token", "get"} and "/auth/" in path or name in {
+            "add_item", "update_item", "init_tier_variation", "update_price", "update_stock", "unlist_item",
+            "delete_item", "upload_image"}
+        if expects_post and method != "POST":
+            raise ApiError("error_param", "Wrong parameters, detail: method not allowed.")
+        if not expects_post and method != "GET":
+            raise ApiError("error_param", "Wrong parameters, detail: method not allowed.")
+        if name == "upload_image":
+            return self._upload_image(headers, body)
+        data = {}
+        if method == "POST":
+            try:
+                data = json.loads(body or b"{}")
+            except ValueError:
+                raise ApiError("error_param", "Wrong parameters, detail: body is not JSON.") from None
+            if not isinstance(data, dict):
+                raise ApiError("error_param", "Wrong parameters, detail: body must be an object.")
+        if path == "/api/v2/auth/token/get":
+            return self._token_get(data)
+        if path == "/api/v2/auth/access_token/get":
+            return self._token_refresh(data)
+        with self._lock:
+            shop = self.shops[shop_id]
+            handler = getattr(self, f"_api_{name}")
+            return handler(shop, query, data)
+
+    def _new_tokens(self, shop_id: int) -> dict:
+        access, refresh = uuid.uuid4().hex, uuid.uuid4().hex
+        now = self.now()
+        self.access_tokens[access] = (shop_id, now + ACCESS_TOKEN_LIFETIME)
+        self.refresh_tokens[refresh] = (shop_id, now + REFRESH_TOKEN_LIFETIME)
+        return {"_top_level": True, "access_token": access, "refresh_token": refresh,
+                "expire_in": ACCESS_TOKEN_LIFETIME}
+
+    def _token_get(self, data: dict) -> dict:
+        with self._lock:
+            if str(data.get("partner_id")) != str(self.partner_id):
+                raise ApiError("error_param", "Invalid partner_id.")
+            code = str(data.get("code", ""))
+            issued = self.codes.pop(code, None)
+            if issued is None or code in self.used_codes:
+                raise ApiError("error_auth", "Invalid code.")
+            self.used_codes.add(code)
+            shop_id, issued_at = issued
+            if self.now() - issued_at > CODE_LIFETIME:
+                raise ApiError("error_auth", "Invalid code.")
+            if str(data.get("shop_id")) != str(shop_id):
+                raise ApiError("error_auth", "Invalid partner_id or shopid.")
+            return self._new_tokens(shop_id)
+
+    def _token_refresh(self, data: dict) -> dict:
+        with self._lock:
+            if str(data.get("partner_id")) != str(self.partner_id):
+                raise ApiError("error_param", "Invalid partner_id.")
+            token = str(data.get("refresh_token", ""))
+            entry = self.refresh_tokens.pop(token, None)
+            if entry is None:
+                raise ApiError("error_auth", "Invalid refresh_token.")
+            self.spent_refresh_tokens.add(token)
+            shop_id, expires_at = entry
+            if expires_at <= self.now() or str(data.get("shop_id")) != str(shop_id):
+                raise ApiError("error_auth", "Invalid refresh_token.")
+            # The old access tokens keep working for 5 more minutes.
+            for access, (shop, exp) in list(self.access_tokens.items()):
+                if shop == shop_id:
+                    self.access_tokens[access] = (shop, min(exp, self.now() + OLD_ACCESS_GRACE))
+            return self._new_tokens(shop_id)
+
+    def _upload_image(self, headers, body: bytes) -> dict:
+        content_type = headers.get("Content-Type", "")
+        if not content_type.startswith("multipart/form-data"):
+            raise ApiError("error_param", "Wrong parameters, detail: request must be multipart/form-data.")
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+        )
+        files = [part for part in message.iter_parts() if part.get_param("name", header="content-disposition") == "image"]
+        if not files:
+            raise ApiError("error_param", "Wrong parameters, detail: image is required.")
+        results = []
+        first_ok = None
+        for index, part in enumerate(files):
+            content = part.get_payload(decode=True) or b""
+            entry = {"id": index, "error": "", "message": "", "image_info": {}}
+            if len(content) > MAX_IMAGE_BYTES:
+                entry.update(error="error_image_size", message="Image size exceeds 10 MB.")
+            elif not (content.startswith(b"\xff\xd8\xff") or content.startswith(b"\x89PNG\r\n\x1a\n")):
+                entry.update(error="error_param", message="type of images is invalid")
+            else:
+                image_id = "vn-" + uuid.uuid4().hex[:24]
+                with self._lock:
+                    self.images[image_id] = len(content)
+                info = {"image_id": image_id, "image_url_list": [
+                    {"image_url_region": "VN", "image_url": f"{self.url}/file/{image_id}"}]}
+                entry["image_info"] = info
+                first_ok = first_ok or info
+            results.append(entry)
+        response = {"image_info_list": results}
+        if first_ok and len(files) == 1:
+            response["image_info"] = first_ok
+        if any(r["error"] for r in results):
+            response["_warning"] = "some images failed, check image_info_list"
+        return response
+
+    def _api_get_shop_info(self, shop: Shop, query, data) -> dict:
+        return {"_top_level": True, "shop_name": shop.shop_name, "region": "VN", "status": "NORMAL"}
+
+    def _api_get_category(self, shop: Shop, query, data) -> dict:
+        return {"category_list": self.categories}
+
+    def _api_get_attribute_tree(self, shop: Shop, query, data) -> dict:
+        raw = query.get("category_id_list", [""])
+        ids = _parse_id_list(raw)
+        if not ids or len(ids) > 20:
+            raise ApiError("error_param", "Wrong parameters, detail: category_id_list must hold 1 to 20 ids.")
+        lst = []
+        for cid in ids:
+            attrs = self.attributes.get(cid)
+            if attrs is None:
+                raise ApiError("error_param", "Invalid category.")
+            lst.append({"category_id": cid, "attribute_tree": [
+                {"attribute_id": a["attribute_id"], "mandatory": a["mandatory"],
+                 "name": a["display_attribute_name"], "attribute_info": {"input_type": a["input_type"]},
+                 "attribute_value_list": [{"value_id": v["value_id"], "name": v["display_value_name"]}
+                                          for v in a["attribute_value_list"]]}
+                for a in attrs]})
+        return {"list": lst}
+
+    def _api_get_item_limit(self, shop: Shop, query, data) -> dict:
+        return self.item_limit
+
+    def _api_get_channel_list(self, shop: Shop, query, data) -> dict:
+        return {"logistics_channel_list": self.channels}
+
+    def _leaf_category(self, category_id) -> int:
+        leaves = {c["category_id"] for c in self.categories if not c["has_children"]}
+        if category_id not in leaves:
+            raise ApiError("error_param", "Invalid category.")
+        return category_id
+
+    def _check_attributes(self, category_id: int, attribute_list) -> None:
+        given = {a.get("attribute_id") for a in attribute_list or [] if a.get("attribute_value_list")}
+        missing = [a for a in self.attributes.get(category_id, []) if a["mandatory"] and a["attribute_id"] not in given]
+        if missing:
+            names = ", ".join(a["original_attribute_name"] for a in missing)
+            raise ApiError("product.error_less_required_attribute", f"Mandatory attribute is missing: {names}")
+
+    def _check_price(self, price) -> int:
+        if isinstance(price, bool) or not isinstance(price, int | float):
+            raise ApiError("error_param", "Wrong parameters, detail: original_price is required.")
+        if isinstance(price, float) and not price.is_integer():
+            raise ApiError("product.error_invalid_price", "Price must be an integer in this region.")
+        limits = self.item_limit["price_limit"]
+        if not limits["min_limit"] <= price <= limits["max_limit"]:
+            raise ApiError("product.error_invalid_price", "Price is out of range.")
+        return int(price)
+
+    def _api_add_item(self, shop: Shop, query, data) -> dict:
+        for required in ("original_price", "description", "weight", "item_name", "logistic_info", "category_id", "image"):
+            if data.get(required) in (None, "", [], {}):
+                raise ApiError("error_param", f"Wrong parameters, detail: {required} is required.")
+        price = self._check_price(data["original_price"])
+        category_id = self._leaf_category(data["category_id"])
+        name = str(data["item_name"])
+        lim = self.item_limit
+        if not lim["item_name_length_limit"]["min_limit"] <= len(name) <= lim["item_name_length_limit"]["max_limit"]:
+            raise ApiError("product.error_item_name_length", "Item name length is invalid.")
+        desc = str(data["description"])
+        if not lim["item_description_length_limit"]["min_limit"] <= len(desc) <= lim["item_description_length_limit"]["max_limit"]:
+            raise ApiError("product.error_description_length", "Description length is invalid.")
+        image_ids = list((data.get("image") or {}).get("image_id_list") or [])
+        if not image_ids or len(image_ids) > lim["item_image_count_limit"]["max_limit"]:
+            raise ApiError("error_param", "Wrong parameters, detail: image_id_list must hold 1 to 9 images.")
+        for image_id in image_ids:
+            if image_id not in self.images:
+                raise ApiError("error_param", "Image not exist.")
+        self._check_attributes(category_id, data.get("attribute_list"))
+        channels = {c["logistics_channel_id"] for c in self.channels if c["enabled"]}
+        if not any(li.get("enabled") and li.get("logistic_id") in channels for li in data["logistic_info"]):
+            raise ApiError("product.error_logistic_info", "No enabled logistics channel.")
+        weight = float(data["weight"])
+        if not lim["weight_limit"]["min_limit"] <= weight <= lim["weight_limit"]["max_limit"]:
+            raise ApiError("product.error_weight", "Weight is out of range.")
+        sku = str(data.get("item_sku", ""))
+        if self.reject_repeated_items:
+            for item in shop.items.values():
+                if item.item_status != "DELETED" and item.item_name == name and item.item_sku == sku \
+                        and item.category_id == category_id:
+                    raise ApiError("product.error_repeated_mtsku", "A similar product has already been uploaded.")
+        stock = sum(int(s.get("stock", 0)) for s in data.get("seller_stock") or [])
+        now = int(self.now())
+        item = Item(
+            item_id=next(self._ids), item_sku=sku, item_name=name, description=desc, original_price=price,
+            category_id=category_id, weight=weight, image_ids=image_ids, attribute_list=data.get("attribute_list") or [],
+            logistic_info=data["logistic_info"], dimension=data.get("dimension"),
+            item_status=data.get("item_status") or "NORMAL", stock=stock, create_time=now, update_time=now,
+        )
+        shop.items[item.item_id] = item
+        return {"item_id": item.item_id, "item_name": name, "item_sku": sku, "item_status": item.item_status,
+                "category_id": category_id, "original_price": price, "image": {"image_id_list": image_ids}}
+
+    def _item(self, shop: Shop, item_id) -> Item:
+        item = shop.items.get(item_id) if isinstance(item_id, int) else None
+        if item is None or item.item_status == "DELETED":
+            raise ApiError("error_param", "Wrong parameters, detail: item_id not found.") if item_id else \
+                ApiError("error_param", "invalid field ItemId: value must Not Null")
+        return item
+
+    def _api_update_item(self, shop: Shop, query, data) -> dict:
+        item = self._item(shop, data.get("item_id"))
+        if "original_price" in data:
+            raise ApiError("error_param", "Wrong parameters, detail: use update_price to change prices.")
+        if "category_id" in data:
+            item.category_id = self._leaf_category(data["category_id"])
+        if "attribute_list" in data:
+            self._check_attributes(item.category_id, data["attribute_list"])
+            item.attribute_list = data["attribute_list"]
+        if "image" in data:
+            ids = list((data["image"] or {}).get("image_id_list") or [])
+            if not ids or any(i not in self.images for i in ids):
+                raise ApiError("error_param", "Image not exist.")
+            item.image_ids = ids
+        for key in ("item_name", "description", "weight", "dimension", "item_sku", "logistic_info", "item_status"):
+            if key in data:
+                setattr(item, key, data[key])
+        item.update_time = int(self.now())
+        return {"item_id": item.item_id}
+
+    def _api_init_tier_variation(self, shop: Shop, query, data) -> dict:
+        item = self._item(shop, data.get("item_id"))
+        if item.tier_variation:
+            raise ApiError("product.error_tier_variation_exists", "Tier variation already exists.")
+        tiers = data.get("tier_variation") or []
+        models = data.get("model") or []
+        if not tiers or len(tiers) > 2:
+            raise ApiError("error_param", "Wrong parameters, detail: tier_variation must hold 1 or 2 tiers.")
+        if not models or len(models) > self.item_limit["model_count_limit"]["max_limit"]:
+            raise ApiError("error_param", "Wrong parameters, detail: model must hold 1 to 50 models.")
+        created = []
+        for entry in models:
+            index = entry.get("tier_index") or []
+            if len(index) != len(tiers) or any(not 0 <= i < len(t.get("option_list", [])) for i, t in zip(index, tiers, strict=False)):
+                raise ApiError("error_param", "Wrong parameters, detail: tier_index is invalid.")
+            sku = str(entry.get("model_sku", ""))
+            if len(sku) > 100:
+                raise ApiError("error_param", "Wrong parameters, detail: model_sku is too long.")
+            stock = sum(int(s.get("stock", 0)) for s in entry.get("seller_stock") or [])
+            created.append(Model(model_id=next(self._ids), tier_index=index, model_sku=sku,
+                                 original_price=self._check_price(entry.get("original_price")), stock=stock))
+        item.tier_variation = tiers
+        item.models = created
+        item.update_time = int(self.now())
+        return {"item_id": item.item_id, "tier_variation": tiers, "model": [_model_json(m) for m in created]}
+
+    def _api_get_model_list(self, shop: Shop, query, data) -> dict:
+        item = self._item(shop, _int(query.get("item_id", [""])[0]))
+        return {"tier_variation": item.tier_variation, "model": [_model_json(m) for m in item.models]}
+
+    def _price_stock_list(self, data, key) -> list:
+        entries = data.get(key)
+        if not isinstance(entries, list) or not 1 <= len(entries) <= 50:
+            raise ApiError("error_param", f"Wrong parameters, detail: {key} must hold 1 to 50 entries.")
+        return entries
+
+    def _api_update_price(self, shop: Shop, query, data) -> dict:
+        item = self._item(shop, data.get("item_id"))
+        entries = self._price_stock_list(data, "price_list")
+        success, failure = [], []
+        models = {m.model_id: m for m in item.models}
+        for entry in entries:
+            model_id = entry.get("model_id", 0)
+            price = entry.get("original_price")
+            try:
+                value = self._check_price(price)
+            except ApiError as exc:
+                failure.append({"model_id": model_id, "failed_reason": exc.message})
+                continue
+            if model_id == 0 and not models:
+                item.original_price = value
+            elif model_id in models:
+                models[model_id].original_price = value
+            else:
+                failure.append({"model_id": model_id, "failed_reason": "model_id not found"})
+                continue
+            success.append({"model_id": model_id, "original_price": value})
+        item.update_time = int(self.now())
+        response = {"success_list": success, "failure_list": failure}
+        if failure:
+            response["_warning"] = "some models failed, check failure_list"
+        return response
+
+    def _api_update_stock(self, shop: Shop, query, data) -> dict:
+        item = self._item(shop, data.get("item_id"))
+        entries = self._price_stock_list(data, "stock_list")
+        success, failure = [], []
+        models = {m.model_id: m for m in item.models}
+        for entry in entries:
+            model_id = entry.get("model_id", 0)
+            stock = sum(int(s.get("stock", 0)) for s in entry.get("seller_stock") or [])
+            target = models.get(model_id) if models else (item if model_id == 0 else None)
+            if target is None:
+                failure.append({"model_id": model_id, "failed_reason": "model_id not found"})
+                continue
+            if stock < getattr(target, "reserved", 0):
+                failure.append({"model_id": model_id, "failed_reason": "stock cannot be less than reserved stock"})
+                continue
+            target.stock = stock
+            success.append({"model_id": model_id, "seller_stock": [{"stock": stock}]})
+        item.update_time = int(self.now())
+        response = {"success_list": success, "failure_list": failure}
+        if failure:
+            response["_warning"] = "some models failed, check failure_list"
+        return response
+
+    def _api_get_item_list(self, shop: Shop, query, data) -> dict:
+        statuses = query.get("item_status") or []
+        if not statuses:
+            raise ApiError("error_param", "Wrong parameters, detail: item_status is required.")
+        offset = _int(query.get("offset", ["0"])[0]) or 0
+        page_size = _int(query.get("page_size", ["10"])[0]) or 0
+        if not 1 <= page_size <= 100:
+            raise ApiError("error_param", "Wrong parameters, detail: page_size must be 1 to 100.")
+        since = _int(query.get("update_time_from", [""])[0])
+        until = _int(query.get("update_time_to", [""])[0])
+        items = [i for i in shop.items.values() if i.item_status in statuses
+                 and (since is None or i.update_time >= since) and (until is None or i.update_time <= until)]
+        page = items[offset:offset + page_size]
+        has_next = offset + page_size < len(items)
+        return {"item": [{"item_id": i.item_id, "item_status": i.item_status, "update_time": i.update_time} for i in page],
+                "total_count": len(items), "has_next_page": has_next, "next_offset": offset + len(page)}
+
+    def _api_get_item_base_info(self, shop: Shop, query, data) -> dict:
+        ids = _parse_id_list(query.get("item_id_list", [""]))
+        if len(ids) > 50:
+            raise ApiError("error_param", "Wrong parameters, detail: item_id_list must hold at most 50 ids.")
+        out = []
+        for item_id in ids:
+            item = shop.items.get(item_id)
+            if item is None:
+                continue
+            entry = {"item_id": item.item_id, "item_sku": item.item_sku, "item_name": item.item_name,
+                     "item_status": item.item_status, "category_id": item.category_id,
+                     "has_model": bool(item.models), "create_time": item.create_time, "update_time": item.update_time,
+                     "image": {"image_id_list": item.image_ids}, "weight": item.weight}
+            if not item.models:
+                entry["price_info"] = [{"original_price": item.original_price, "current_price": item.original_price}]
+                entry["stock_info_v2"] = {"seller_stock": [{"stock": item.stock}]}
+            out.append(entry)
+        return {"item_list": out}
+
+    def _api_unlist_item(self, shop: Shop, query, data) -> dict:
+        entries = data.get("item_list")
+        if not isinstance(entries, list) or not 1 <= len(entries) <= 50:
+            raise ApiError("error_param", "Wrong parameters, detail: item_list must hold 1 to 50 entries.")
+        success, failure = [], []
+        for entry in entries:
+            item = shop.items.get(entry.get("item_id"))
+            if item is None or item.item_status == "DELETED":
+                failure.append({"item_id": entry.get("item_id"), "failed_reason": "item not found"})
+                continue
+            item.item_status = "UNLIST" if entry.get("unlist") else "NORMAL"
+            item.update_time = int(self.now())
+            success.append({"item_id": item.item_id, "unlist": bool(entry.get("unlist"))})
+        return {"success_list": success, "failure_list": failure}
+
+    def _api_delete_item(self, shop: Shop, query, data) -> dict:
+        item = self._item(shop, data.get("item_id"))
+        item.item_status = "DELETED"
+        item.update_time = int(self.now())
+        return {}
+
+
+def _model_json(m: Model) -> dict:
+    return {"model_id": m.model_id, "tier_index": m.tier_index, "model_sku": m.model_sku,
+            "price_info": [{"original_price": m.original_price, "current_price": m.original_price}],
+            "stock_info_v2": {"seller_stock": [{"stock": m.stock}]}}
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_id_list(raw: list[str]) -> list[int]:
+    """Accept both the documented ``[1,2]`` and the practised ``1,2`` (and repeated parameters)."""
+    ids: list[int] = []
+    for chunk in raw:
+        for piece in chunk.strip("[]").split(","):
+            value = _int(piece.strip())
+            if value is not None:
+                ids.append(value)
+    return ids
+
+
+def _handler_for(sim: ShopeeSimulator):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "ShopeeSandbox/2"
+
+        def _serve(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            status, content_type, payload, extra, hang = sim.handle(method, self.path, self.headers, body)
+            if hang:
+                time.sleep(hang)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                for key, value in extra.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._serve("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._serve("POST")
+
+        def log_message(self, format, *args) -> None:  # noqa: A002 - quiet: query strings carry signatures
+            return
+
+    return Handler

@@ -1,0 +1,252 @@
+"""The connector interface: what the platform asks of every marketplace, and the plain data it exchanges.
+
+A connector is narrow on purpose (the Odoo OCA pattern, not a plugin system with hundreds of hooks). It
+declares its ``capabilities``; callers check them before asking for something optional. Connectors never
+touch the database: they take plain data in (``ListingDraft``, ``Credentials``) and give plain data back,
+so the synchronizers in ``marketplace_connectors.sync`` own every write.
+
+Adding a marketplace = one folder ``backends/<name>/`` (client, mappers, connector, simulator) plus one
+line in ``settings.MARKETPLACE_CONNECTORS``.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Capability(enum.StrEnum):
+    LISTINGS = "listings"  # publish, update, delist, pause, link existing listings by SKU
+    PRICE_STOCK = "price_stock"  # batched price and stock updates
+    ORDERS = "orders"  # order import (part 2)
+    PUSH = "push"  # signed push notifications (part 2)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a connector needs to act for one shop. Tokens are plaintext only in memory."""
+
+    shop_id: str
+    access_token: str = ""
+    refresh_token: str = ""
+    access_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """A token pair as returned by the marketplace, with absolute expiry times."""
+
+    shop_id: str
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime
+    refresh_expires_at: datetime | None
+    shop_name: str = ""
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    external_id: str
+    parent_id: str
+    name: str
+    is_leaf: bool
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """One attribute a category asks for. ``options`` are (value_id, label) for drop-downs."""
+
+    external_id: str
+    name: str
+    mandatory: bool
+    input_type: str  # "select", "multi_select", "text"
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class LogisticsChannel:
+    external_id: str
+    name: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class VariantDraft:
+    """One sellable variant as the marketplace should see it. Money in integer VND, weight in grams."""
+
+    variant_id: int
+    sku: str
+    option_name: str  # e.g. "500 g"; empty for a product without variants
+    price_vnd: int
+    stock: int
+    weight_grams: int | None
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
+
+
+@dataclass(frozen=True)
+class ImageDraft:
+    """An image file to upload: its name, bytes and size; ``key`` identifies it across runs."""
+
+    key: str
+    filename: str
+    size_bytes: int
+    content: bytes = field(repr=False, default=b"")
+
+
+@dataclass(frozen=True)
+class ListingDraft:
+    """Everything about one product a connector needs to publish it, independent of our catalog models."""
+
+    product_id: int
+    sku: str
+    name: str
+    description: str
+    variants: tuple[VariantDraft, ...]
+    images: tuple[ImageDraft, ...]
+    category_id: str = ""
+    attributes: dict[str, list[str]] = field(default_factory=dict)  # attribute id -> value ids or texts
+    variation_name: str = ""  # the tier name for variants, e.g. "Khối lượng"
+    shipping_channel_id: str = ""
+    category_is_leaf: bool = True
+
+
+@dataclass(frozen=True)
+class ValidationProblem:
+    """One thing the owner must fix before a product can be published, in the owner's language."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RemoteListing:
+    """A listing that exists on the shop: its id, SKU, status and its variants' ids by SKU."""
+
+    external_id: str
+    sku: str
+    status: str
+    name: str = ""
+    variant_ids_by_sku: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    external_id: str
+    variant_ids_by_sku: dict[str, str]
+    image_ids: dict[str, str]
+    calls: int = 0
+
+
+@dataclass(frozen=True)
+class PriceStockUpdate:
+    external_variant_id: str
+    price_vnd: int | None = None
+    stock: int | None = None
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Per-variant result of a batched update: ids that succeeded and {id: reason} that failed."""
+
+    succeeded: tuple[str, ...]
+    failed: dict[str, str]
+
+
+class Connector(abc.ABC):
+    """One marketplace. Subclasses live in ``backends/<name>/connector.py``.
+
+    Every method may raise ``RetryableError``, ``PermanentError`` or ``AuthError`` (see errors.py);
+    ``AccessTokenExpired`` is raised when the access token alone was refused, so the caller may refresh
+    and repeat. Methods taking ``credentials`` act for one shop; none of them writes to our database.
+    """
+
+    #: short code stored on accounts, e.g. "shopee"
+    code: str = ""
+    #: name shown to owners
+    display_name: str = ""
+    capabilities: frozenset[Capability] = frozenset()
+
+    def supports(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    # --- authorisation -----------------------------------------------------------------------
+    @abc.abstractmethod
+    def authorization_url(self, *, redirect_url: str) -> str:
+        """The page where the seller grants us access; the marketplace returns to ``redirect_url``."""
+
+    @abc.abstractmethod
+    def exchange_code(self, *, params: dict[str, str]) -> TokenSet:
+        """Turn the callback's query parameters into tokens. Not idempotent: a code works once."""
+
+    @abc.abstractmethod
+    def refresh(self, *, credentials: Credentials) -> TokenSet:
+        """A new token pair. The old refresh token may be spent afterwards: store the new pair at once."""
+
+    # --- catalog metadata --------------------------------------------------------------------
+    @abc.abstractmethod
+    def categories(self, *, credentials: Credentials) -> list[CategoryNode]:
+        """The marketplace's category tree (flat list with parent ids)."""
+
+    @abc.abstractmethod
+    def category_attributes(self, *, credentials: Credentials, category_id: str) -> list[AttributeSpec]:
+        """The attributes a category asks for; ``mandatory`` ones must be filled before publishing."""
+
+    @abc.abstractmethod
+    def listing_rules(self, *, credentials: Credentials, category_id: str) -> dict:
+        """The marketplace's limits for a category (name length, price range...), JSON-serialisable so the
+        caller can cache it; ``validate`` reads it."""
+
+    @abc.abstractmethod
+    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
+        """The shop's shipping channels."""
+
+    @abc.abstractmethod
+    def validate(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = (),
+                 rules: dict | None = None) -> list[ValidationProblem]:
+        """The marketplace's documented rules, checked locally before any call. Pure."""
+
+    # --- listings ----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                on_created: Callable[[str], None], attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        """Create the listing with its variants and images. NOT idempotent: call ``find_by_sku`` first
+        whenever an earlier attempt may have reached the marketplace.
+
+        ``uploaded_images`` maps image keys already uploaded to marketplace ids; the connector adds the
+        images it uploads to it (so the caller can keep them even when a later step fails).
+        ``on_created(external_id)`` is called as soon as the listing exists, before its variants are
+        added, so the caller can record the id and never create it twice; finishing a half-created
+        listing is then ``update``'s job."""
+
+    @abc.abstractmethod
+    def update(self, *, credentials: Credentials, external_id: str, draft: ListingDraft,
+               variant_ids_by_sku: dict[str, str], uploaded_images: dict[str, str],
+               attributes: Sequence[AttributeSpec] = (), push_item: bool = True) -> PublishResult:
+        """Make an existing listing match the draft: item fields (unless ``push_item`` is False, when
+        they are unchanged) and any variants still missing. Returns every variant id by SKU. Idempotent."""
+
+    @abc.abstractmethod
+    def update_price_stock(self, *, credentials: Credentials, external_id: str,
+                           updates: Sequence[PriceStockUpdate]) -> BatchOutcome:
+        """Price and stock per variant, batched as the API allows; partial failures per variant."""
+
+    @abc.abstractmethod
+    def delist(self, *, credentials: Credentials, external_id: str) -> None:
+        """Remove the listing from sale for good. Idempotent."""
+
+    @abc.abstractmethod
+    def pause(self, *, credentials: Credentials, external_id: str, paused: bool) -> None:
+        """Hide (``paused=True``) or show again a listing. Idempotent."""
+
+    @abc.abstractmethod
+    def find_by_sku(self, *, credentials: Credentials, sku: str, since: datetime | None = None) -> list[RemoteListing]:
+        """Listings on the shop whose SKU is ``sku`` (only those changed since ``since`` when given)."""
+
+    @abc.abstractmethod
+    def remote_listings(self, *, credentials: Credentials) -> list[RemoteListing]:
+        """Every listing on the shop, for linking existing listings by SKU."""

@@ -1,0 +1,285 @@
+"""Accounts (connected shops), bindings (our product/variant <-> the marketplace's ids), sync history.
+
+Follows the OCA connector pattern: a MarketplaceAccount is the "backend", ListingBinding and
+VariantBinding are the bindings (unique per account on both sides), SyncRun/SyncAttempt the history.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import crypto
+
+
+class AccountStatus(models.TextChoices):
+    ACTIVE = "active", _("Connected")
+    NEEDS_REAUTH = "needs_reauth", _("Needs reconnecting")
+    DISCONNECTED = "disconnected", _("Disconnected")
+
+
+class MarketplaceAccount(models.Model):
+    """One marketplace shop connected by one business. Tokens are encrypted at rest (see crypto.py).
+
+    A shop belongs to at most one business at a time: reconnecting it elsewhere is refused while it is
+    connected here.
+    """
+
+    business = models.ForeignKey(
+        "businesses.Business", on_delete=models.CASCADE, related_name="marketplace_accounts"
+    )
+    marketplace = models.CharField(_("marketplace"), max_length=32)
+    external_shop_id = models.CharField(_("shop id"), max_length=64)
+    shop_name = models.CharField(_("shop name"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    access_token_encrypted = models.TextField(blank=True, editable=False)
+    refresh_token_encrypted = models.TextField(blank=True, editable=False)
+    access_expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
+    refresh_expires_at = models.DateTimeField(_("refresh token expires"), null=True, blank=True)
+    token_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # Shown to the owner in their language when the account needs them (reconnect reason).
+    status_reason = models.TextField(blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    logistics_channel_id = models.CharField(_("shipping channel"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["marketplace", "shop_name"]
+        verbose_name = _("marketplace shop")
+        verbose_name_plural = _("marketplace shops")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "external_shop_id"], name="uniq_marketplace_account_shop"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marketplace}:{self.shop_name or self.external_shop_id}"
+
+    @property
+    def access_token(self) -> str:
+        return crypto.token_decrypt(self.access_token_encrypted)
+
+    @property
+    def refresh_token(self) -> str:
+        return crypto.token_decrypt(self.refresh_token_encrypted)
+
+    def set_tokens(self, *, access_token: str, refresh_token: str) -> None:
+        self.access_token_encrypted = crypto.token_encrypt(access_token)
+        self.refresh_token_encrypted = crypto.token_encrypt(refresh_token)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AccountStatus.ACTIVE
+
+
+class CategoryCache(models.Model):
+    """The marketplace's category tree and per-category attributes, fetched through its API."""
+
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="category_caches")
+    # "tree" for the category tree, "attributes:<category id>" for one category's attributes,
+    # "logistics" for shipping channels.
+    key = models.CharField(max_length=80)
+    data = models.JSONField(default=list)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["account", "key"]
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="uniq_category_cache_key")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.key}"
+
+
+class CategoryMapping(models.Model):
+    """Our catalog category -> the shop's marketplace category, with the attribute values it requires."""
+
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="category_mappings")
+    category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, related_name="+")
+    external_category_id = models.CharField(_("marketplace category"), max_length=64)
+    external_category_name = models.CharField(max_length=255, blank=True)
+    attribute_values = models.JSONField(default=dict, blank=True)  # attribute id -> [value ids or text]
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["account", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "category"], name="uniq_category_mapping_account_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} -> {self.external_category_id}"
+
+
+class RateLimitState(models.Model):
+    """The shared rate limiter's state when no Redis is configured: the next free slot per key."""
+
+    key = models.CharField(max_length=120)
+    next_slot = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="uniq_rate_limit_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SyncKind(models.TextChoices):
+    PUBLISH = "publish", _("Publish")
+    SYNC = "sync", _("Sync")
+    PRICE_STOCK = "price_stock", _("Price and stock")
+    LINK = "link", _("Link existing listings")
+    DELIST = "delist", _("Delist")
+    PAUSE = "pause", _("Pause")
+
+
+class SyncRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    DONE_WITH_ERRORS = "done_with_errors", _("Done with errors")
+    PAUSED = "paused", _("Paused: shop needs reconnecting")
+
+
+class SyncRun(models.Model):
+    """One batch of work the owner (or the scheduler) started; counts drive the live progress bar."""
+
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="sync_runs")
+    kind = models.CharField(max_length=16, choices=SyncKind.choices)
+    status = models.CharField(max_length=20, choices=SyncRunStatus.choices, default=SyncRunStatus.RUNNING)
+    total = models.PositiveIntegerField(default=0)
+    succeeded = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def done(self) -> int:
+        return self.succeeded + self.failed
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, round(100 * self.done / self.total))
+
+
+class ListingStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    PUBLISHING = "publishing", _("Publishing")
+    LIVE = "live", _("Live")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
+    PAUSED = "paused", _("Paused")
+    DELISTED = "delisted", _("Delisted")
+
+
+class ListingBinding(models.Model):
+    """Our product <-> one listing (Shopee item) on one shop. At most one per product and shop.
+
+    ``attempt_started_at`` is set when a create request may have left for the marketplace and cleared
+    once the outcome is stored; when it is set, the next attempt looks the listing up by SKU first.
+    """
+
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="listings")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="marketplace_listings")
+    external_id = models.CharField(_("marketplace id"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.PENDING
+    )
+    external_category_id = models.CharField(_("marketplace category"), max_length=64, blank=True)
+    attribute_values = models.JSONField(default=dict, blank=True)
+    payload_hash = models.CharField(max_length=64, blank=True)
+    image_ids = models.JSONField(default=dict, blank=True)  # our image key -> marketplace image id
+    last_error = models.TextField(_("last error"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="listings")
+    published_at = models.DateTimeField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["account", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "product"], name="uniq_listing_account_product"),
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="uniq_listing_account_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} / {self.product_id} -> {self.external_id or '-'}"
+
+
+class VariantBinding(models.Model):
+    """Our variant <-> one model (Shopee model id) of a listing."""
+
+    listing = models.ForeignKey(ListingBinding, on_delete=models.CASCADE, related_name="variants")
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="variant_bindings")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="marketplace_variants")
+    external_id = models.CharField(_("marketplace variant id"), max_length=64)
+    last_price_vnd = models.PositiveBigIntegerField(null=True, blank=True)
+    last_stock = models.IntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["listing", "variant"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "variant"], name="uniq_variant_binding_account_variant"),
+            models.UniqueConstraint(
+                fields=["listing", "external_id"], name="uniq_variant_binding_listing_external_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} -> {self.external_id}"
+
+
+class SyncAttempt(models.Model):
+    """One try at one piece of work (a listing publish, a batch update), kept for the history screen."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Succeeded")
+        RETRY = "retry", _("Will retry")
+        FAILED = "failed", _("Failed")
+        AUTH = "auth", _("Shop needs reconnecting")
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, null=True, blank=True, related_name="attempts")
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="sync_attempts")
+    listing = models.ForeignKey(
+        ListingBinding, on_delete=models.SET_NULL, null=True, blank=True, related_name="sync_attempts"
+    )
+    kind = models.CharField(max_length=16, choices=SyncKind.choices)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    message = models.TextField(blank=True)
+    calls = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.outcome}"

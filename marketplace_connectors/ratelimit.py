@@ -1,0 +1,71 @@
+"""A rate limiter shared by every worker process: callers reserve the next free slot for a key, then wait.
+
+Slots are spaced ``1 / (rate * MARKETPLACE_RATE_LIMIT_SAFETY)`` seconds apart, so no burst ever exceeds
+the configured rate however many workers run. The state lives in Redis when ``REDIS_URL`` is set (one
+atomic Lua script, Redis's clock), otherwise in the database (one row per key, updated under a row lock).
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+_LUA_RESERVE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(nxt, now)
+redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 60000 + math.floor((slot - now) * 1000))
+return tostring(slot - now)
+"""
+
+
+class RedisSlots:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._client = redis.Redis.from_url(url)
+        self._script = self._client.register_script(_LUA_RESERVE)
+
+    def reserve(self, key: str, interval: float) -> float:
+        return max(0.0, float(self._script(keys=[f"mkt:rl:{key}"], args=[repr(interval)])))
+
+
+class DatabaseSlots:
+    def reserve(self, key: str, interval: float) -> float:
+        from .models import RateLimitState
+
+        for _ in range(3):
+            try:
+                with transaction.atomic():
+                    state, _created = RateLimitState.objects.select_for_update().get_or_create(key=key)
+                    now = time.time()
+                    slot = max(state.next_slot, now)
+                    RateLimitState.objects.filter(pk=state.pk).update(next_slot=slot + interval)
+                    return max(0.0, slot - now)
+            except IntegrityError:  # two processes created the row at once: read it again
+                continue
+        raise RuntimeError(f"could not reserve a rate-limit slot for {key}")
+
+
+@cache
+def _slots_for(url: str):
+    return RedisSlots(url) if url else DatabaseSlots()
+
+
+def slots():
+    return _slots_for(settings.MARKETPLACE_RATE_LIMIT_REDIS_URL or "")
+
+
+def rate_limit_wait(*, key: str, rate_per_second: float, sleep=time.sleep) -> float:
+    """Block until a request under ``key`` may go out at ``rate_per_second``; returns seconds waited."""
+    if rate_per_second <= 0:
+        return 0.0
+    interval = 1.0 / (rate_per_second * settings.MARKETPLACE_RATE_LIMIT_SAFETY)
+    delay = slots().reserve(key, interval)
+    if delay > 0:
+        sleep(delay)
+    return delay
