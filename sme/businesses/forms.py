@@ -98,7 +98,7 @@ class BusinessForm(forms.Form):
                                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     women_owned = forms.BooleanField(
         label=_("Women-owned business"), required=False,
-        help_text=_("Women own at least 51% of the capital, or the household business owner is a woman."))
+        help_text=_("Women own at least 51 percent of the capital, or the household business owner is a woman."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

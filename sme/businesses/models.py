@@ -174,7 +174,7 @@ class Business(models.Model):
     founding_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
     women_owned = models.BooleanField(
         _("women-owned"), default=False,
-        help_text=_("Women own at least 51% of the charter capital, or the owner of the household business is a "
+        help_text=_("Women own at least 51 percent of the charter capital, or the owner of the household business is a "
                     "woman (Decree 80/2021 Art. 4)."),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

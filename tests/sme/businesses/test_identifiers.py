@@ -2,9 +2,17 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from sme.businesses.identifiers import IdentifierKind, identifier_normalise
 from sme.businesses.models import LegalForm
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Messages are asserted in English; the site's default language is Vietnamese.
+    with translation.override("en"):
+        yield
 
 
 def _error_code(**kwargs) -> str:
