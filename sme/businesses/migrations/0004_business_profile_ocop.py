@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='business',
             name='women_owned',
-            field=models.BooleanField(default=False, help_text='Women own at least 51% of the charter capital, or the owner of the household business is a woman (Decree 80/2021 Art. 4).', verbose_name='women-owned'),
+            field=models.BooleanField(default=False, help_text='Women own at least 51 percent of the charter capital, or the owner of the household business is a woman (Decree 80/2021 Art. 4).', verbose_name='women-owned'),
         ),
         migrations.CreateModel(
             name='OcopProduct',
