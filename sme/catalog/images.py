@@ -33,10 +33,10 @@ class PreparedImage:
     height: int
 
 
-def image_prepare(*, data: bytes, name: str = "") -> PreparedImage:
-    """Check ``data`` is a JPEG, PNG or WebP within the size and pixel limits; re-encode it and make a thumbnail.
+def image_check(*, data: bytes, name: str = "") -> tuple[Image.Image, str]:
+    """Check ``data`` is a JPEG, PNG or WebP within the size and pixel limits; returns (decoded image, format).
 
-    Raises ValidationError with a message saying what to fix. Pure: writes nothing.
+    Raises ValidationError with a message saying what to fix.
     """
     label = name or _("the image")
     if len(data) > MAX_BYTES:
@@ -71,7 +71,12 @@ def image_prepare(*, data: bytes, name: str = "") -> PreparedImage:
         raise ValidationError(
             _("%(name)s is not a JPEG, PNG or WebP photo, or it is damaged.") % {"name": label}, code="image_type"
         ) from exc
+    return probe, image_format
 
+
+def image_prepare(*, data: bytes, name: str = "") -> PreparedImage:
+    """Check the photo (image_check), re-encode it without metadata and make its thumbnail. Writes nothing."""
+    probe, image_format = image_check(data=data, name=name)
     # Apply the EXIF orientation to the pixels, then copy only the pixels: metadata is left behind.
     oriented = ImageOps.exif_transpose(probe)
     keep_alpha = image_format in ("PNG", "WEBP") and oriented.mode in ("RGBA", "LA", "P")

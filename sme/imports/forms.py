@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class UploadForm(forms.Form):
+    sheet = forms.FileField(
+        label=_("Catalog sheet (.xlsx or .csv)"),
+        help_text=_("Use the template. At most 20 MB and 50,000 rows."),
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv",
+        }),
+    )
+    photos = forms.FileField(
+        label=_("Photos (.zip, optional)"), required=False,
+        help_text=_("A .zip of the photos named in the sheet's photo columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )

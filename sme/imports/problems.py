@@ -1,0 +1,87 @@
+"""What can be wrong with an import, as codes with parameters; the message is rendered in the reader's language.
+
+Jobs store codes (not sentences), so an owner reading in Vietnamese and an adviser in English both understand.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .columns import COLUMNS_BY_KEY
+
+MESSAGES = {
+    # whole file: nothing is imported
+    "file_too_large": _("The file is larger than %(mb)s MB. Split it into smaller files."),
+    "file_empty": _("The file is empty."),
+    "not_spreadsheet": _("This is not a spreadsheet. Upload an Excel file (.xlsx) or a CSV file (.csv)."),
+    "old_xls": _("This is an old Excel file (.xls). Open it in Excel and save it as .xlsx, then upload it again."),
+    "file_damaged": _("The spreadsheet could not be read; it may be damaged. Save it again and retry."),
+    "zip_bomb": _("The file unpacks to far more data than it holds (%(what)s). It was refused for safety."),
+    "too_many_rows": _("The sheet has more than %(max)s rows. Split it into smaller files."),
+    "no_rows": _("The sheet has no product rows under the headers."),
+    "missing_columns": _("Required columns are missing: %(columns)s. Download the template to see them."),
+    "formulas": _("Cells hold formulas instead of values (%(cells)s). Copy and paste them as values, then retry."),
+    "csv_encoding": _("The CSV file's text encoding is not readable. Save it as “CSV UTF-8”."),
+    "zip_invalid": _("The photo file is not a valid .zip file."),
+    "zip_too_large": _("The photo .zip is larger than %(mb)s MB."),
+    "zip_too_many": _("The photo .zip holds more than %(max)s files."),
+    "zip_duplicate": _("The photo .zip holds two files named %(name)s."),
+    # one row: that row is skipped
+    "required": _("This value is required."),
+    "not_whole_number": _("“%(value)s” is not a whole number (for example 150.000)."),
+    "not_number": _("“%(value)s” is not a number (for example 12,5)."),
+    "too_small": _("The value must be at least %(min)s."),
+    "too_big": _("The value must be at most %(max)s."),
+    "too_long": _("The text is longer than %(max)s characters."),
+    "list_below_price": _("The list price is below the price."),
+    "unknown_category": _("Unknown category “%(value)s”. Use a code from the Categories sheet."),
+    "unknown_status": _("Unknown status “%(value)s”. Use draft, active or archived."),
+    "ocop_stars": _("OCOP stars must be 3, 4 or 5."),
+    "duplicate_sku": _("SKU %(sku)s is already on row %(row)s of this file."),
+    "sku_other_product": _("SKU %(sku)s belongs to product %(key)s in your catalog. Use that product key."),
+    "duplicate_options": _("Another row of this product has the same option values (row %(row)s)."),
+    "options_needed": _("This product has several variants: fill in the option 1 name and a value on each row."),
+    "conflict": _("This differs from row %(row)s of the same product."),
+    "image_missing": _("Photo %(name)s is not in the .zip file."),
+    "image_invalid": _("Photo %(name)s: %(reason)s"),
+    "too_many_variants": _("A product can have at most %(max)s variants."),
+    "name_missing": _("The product name is missing on every row of this product."),
+}
+
+
+@dataclass
+class Problem:
+    """One thing to fix; ``row``/``column`` are None for a problem with the whole file."""
+
+    code: str
+    row: int | None = None
+    column: str | None = None
+    params: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def problem_message(problem: dict) -> str:
+    """The sentence for a stored problem, in the active language."""
+    template = MESSAGES.get(problem["code"], _("Unexpected problem (%(code)s)."))
+    params = {"code": problem["code"], **problem.get("params", {})}
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def column_label(key: str | None) -> str:
+    if not key:
+        return ""
+    column = COLUMNS_BY_KEY.get(key)
+    return str(column.label) if column else key
+
+
+class FileRejected(Exception):
+    """The whole file is refused; ``problems`` say why. Nothing has been written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(", ".join(p.code for p in problems))

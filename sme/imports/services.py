@@ -1,0 +1,437 @@
+"""The catalog import: upload -> preview (every problem by row and column) -> confirm -> background run -> summary.
+
+Matching is by SKU within the business, products by product key, so importing the same file twice changes
+nothing the second time. The run checks everything first, then writes in ONE transaction: if anything fails
+half way, the catalog is exactly as it was (photo files written so far are removed).
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from sme.businesses.models import Business
+from sme.catalog.images import image_check
+from sme.catalog.models import Product, ProductImage, ProductStatus, StockReason, Variant
+from sme.catalog.services import description_sanitise, image_add, image_files_delete, product_search_text
+from sme.catalog.stock import StockSet, stock_set_many
+from sme.catalog.text import text_fold
+
+from .models import ImportJob, ImportStatus
+from .problems import FileRejected, Problem
+from .reading import MAX_FILE_BYTES, PhotoArchive, open_photos, read_sheet, sniff_kind
+from .rows import ParsedRow, parse_rows, variant_matches
+
+logger = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+VARIANT_FIELDS = ["option1_value", "option2_value", "price", "list_price", "barcode", "weight_g",
+                  "length_cm", "width_cm", "height_cm"]
+PRODUCT_FIELDS = ["name", "category", "brand", "status", "description", "option1_name", "option2_name",
+                  "ocop_stars", "ocop_certificate_no"]
+
+
+@dataclass
+class ProductPlan:
+    key: str
+    rows: list[ParsedRow]
+    product: Product | None
+    values: dict
+    changed: bool = False
+    photos_to_add: list[str] = field(default_factory=list)  # names in the zip, in sheet order
+
+
+@dataclass
+class Plan:
+    products: list[ProductPlan]
+    outcomes: dict[int, str]  # row number -> created / updated / unchanged / failed
+    rows: list[ParsedRow]
+
+    def counts(self) -> dict[str, int]:
+        counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, FAILED: 0}
+        for outcome in self.outcomes.values():
+            counts[outcome] += 1
+        return counts
+
+
+# --- Planning (reads only) ---------------------------------------------------------------------
+
+
+def _product_values(product_data: dict) -> dict:
+    values = {k: v for k, v in product_data.items() if k in PRODUCT_FIELDS}
+    if "description" in values:
+        values["description"] = description_sanitise(values["description"])
+    return values
+
+
+def _product_differs(product: Product, values: dict) -> bool:
+    for key, value in values.items():
+        if key == "status" and not value:
+            continue
+        current = product.category_id if key == "category" else getattr(product, key)
+        wanted = value.pk if key == "category" and value is not None else value
+        if current != wanted:
+            return True
+    return False
+
+
+def import_plan(*, business: Business, rows: list[ParsedRow], photos: PhotoArchive | None,
+                progress: Callable[[int], None] | None = None) -> Plan:
+    """Compare the parsed rows with the catalog and decide, row by row, what the import would do. No writes."""
+    products_by_key = {p.key: p for p in Product.objects.filter(business=business)}
+    products_by_id = {p.pk: p for p in products_by_key.values()}
+    variants_by_sku = {v.sku: v for v in Variant.objects.filter(business=business)}
+    images_by_product: dict[int, set[str]] = {}
+    for product_id, name in ProductImage.objects.filter(product__business=business).values_list(
+        "product_id", "original_name"
+    ):
+        images_by_product.setdefault(product_id, set()).add(text_fold(name))
+    checked_photos: dict[str, str | None] = {}
+
+    def photo_problem(name: str) -> str | None:
+        folded = text_fold(name)
+        if folded not in checked_photos:
+            data = photos.read(name) if photos else None
+            if data is None:
+                checked_photos[folded] = "missing"
+            else:
+                try:
+                    image_check(data=data, name=name)
+                    checked_photos[folded] = None
+                except ValidationError as exc:
+                    checked_photos[folded] = " ".join(exc.messages)
+        return checked_photos[folded]
+
+    groups: dict[str, list[ParsedRow]] = {}
+    for index, row in enumerate(rows):
+        if progress and index % 500 == 0:
+            progress(index)
+        if not row.ok:
+            continue
+        existing_product = products_by_key.get(row.product_key)
+        variant = variants_by_sku.get(row.variant["sku"])
+        if variant is not None and (existing_product is None or variant.product_id != existing_product.pk):
+            owner = products_by_id.get(variant.product_id)
+            row.fail("sku_other_product", "sku", sku=row.variant["sku"], key=owner.key if owner else "?")
+            continue
+        known = images_by_product.get(existing_product.pk, set()) if existing_product else set()
+        wanted_photos = list(row.product.get("images", []))
+        if row.variant.get("variant_image"):
+            wanted_photos.append(row.variant["variant_image"])
+        for name in wanted_photos:
+            if text_fold(name) in known:
+                continue
+            reason = photo_problem(name)
+            column = "variant_image" if name == row.variant.get("variant_image") else "images"
+            if reason == "missing":
+                row.fail("image_missing", column, name=name)
+            elif reason:
+                row.fail("image_invalid", column, name=name, reason=reason)
+        if row.ok:
+            groups.setdefault(row.product_key, []).append(row)
+
+    plans: list[ProductPlan] = []
+    outcomes: dict[int, str] = {}
+    for key, group in groups.items():
+        product = products_by_key.get(key)
+        values = _product_values(group[0].product)
+        plan = ProductPlan(key=key, rows=group, product=product, values=values)
+        known = images_by_product.get(product.pk, set()) if product else set()
+        for row in group:
+            names = list(row.product.get("images", []))
+            if row.variant.get("variant_image"):
+                names.append(row.variant["variant_image"])
+            for name in names:
+                if text_fold(name) not in known and text_fold(name) not in map(text_fold, plan.photos_to_add):
+                    plan.photos_to_add.append(name)
+        plan.changed = product is None or _product_differs(product, values)
+        for position, row in enumerate(group):
+            variant = variants_by_sku.get(row.variant["sku"])
+            if variant is None:
+                outcomes[row.number] = CREATED
+                continue
+            same = variant_matches(variant, row.variant)
+            stock = row.variant.get("stock")
+            if stock is not None and stock != variant.stock:
+                same = False
+            image_name = row.variant.get("variant_image")
+            if image_name is not None:
+                current_name = variant.image.original_name if variant.image_id else ""
+                if text_fold(current_name) != text_fold(image_name):
+                    same = False
+            if position == 0 and (plan.changed or plan.photos_to_add):
+                same = False
+            outcomes[row.number] = UNCHANGED if same else UPDATED
+        plans.append(plan)
+    for row in rows:
+        if not row.ok:
+            outcomes[row.number] = FAILED
+    return Plan(products=plans, outcomes=outcomes, rows=rows)
+
+
+# --- Applying (one transaction) ----------------------------------------------------------------
+
+
+def _assign_product(product: Product, values: dict) -> None:
+    for key, value in values.items():
+        if key == "status" and not value:
+            if product.pk is None:
+                product.status = ProductStatus.DRAFT
+            continue
+        setattr(product, key, value)
+    product.search_text = product_search_text(name=product.name, brand=product.brand)
+
+
+def import_apply(*, business: Business, plan: Plan, photos: PhotoArchive | None, actor: User | None,
+                 reference: str) -> None:
+    """Write the plan in one transaction; stock goes through the stock service with reason "import".
+
+    On any error the transaction is rolled back, photo files written so far are deleted, and the error re-raised.
+    """
+    written_images: list[ProductImage] = []
+    try:
+        with transaction.atomic():
+            _apply(business=business, plan=plan, photos=photos, actor=actor, reference=reference,
+                   written_images=written_images)
+    except BaseException:
+        for image in written_images:
+            image_files_delete(image=image)
+        raise
+
+
+def _apply(*, business, plan, photos, actor, reference, written_images) -> None:
+    now = timezone.now()
+    new_products, changed_products = [], []
+    for p in plan.products:
+        if p.product is None:
+            p.product = Product(business=business, key=p.key, created_by=actor)
+            _assign_product(p.product, p.values)
+            new_products.append(p.product)
+        elif p.changed:
+            _assign_product(p.product, p.values)
+            p.product.updated_at = now
+            changed_products.append(p.product)
+    Product.objects.bulk_create(new_products, batch_size=500)
+    if changed_products:
+        Product.objects.bulk_update(changed_products, [*PRODUCT_FIELDS, "search_text", "updated_at"],
+                                    batch_size=500)
+
+    variants_by_sku = {v.sku: v for v in Variant.objects.filter(business=business)}
+    new_variants, changed_variants, stock_changes = [], [], []
+    image_rows: list[tuple[Variant, ProductPlan, str]] = []
+    for p in plan.products:
+        for position, row in enumerate(p.rows):
+            if plan.outcomes.get(row.number) == UNCHANGED:
+                continue
+            variant = variants_by_sku.get(row.variant["sku"])
+            if variant is None:
+                variant = Variant(product=p.product, business=business, sku=row.variant["sku"], stock=0,
+                                  position=position)
+                new_variants.append(variant)
+            else:
+                variant.updated_at = now
+                changed_variants.append(variant)
+            for key in VARIANT_FIELDS:
+                if key in row.variant:
+                    setattr(variant, key, row.variant[key])
+            if row.variant.get("stock") is not None:
+                stock_changes.append((variant, row.variant["stock"]))
+            if "variant_image" in row.variant:
+                image_rows.append((variant, p, row.variant["variant_image"]))
+    Variant.objects.bulk_create(new_variants, batch_size=500)
+    if changed_variants:
+        Variant.objects.bulk_update(changed_variants, [*VARIANT_FIELDS, "updated_at"], batch_size=500)
+
+    images_by_name: dict[tuple[int, str], ProductImage] = {}
+    photo_products = [p for p in plan.products if p.photos_to_add]
+    image_products = {p.product.pk for p in photo_products} | {p.product.pk for _, p, _ in image_rows}
+    for image in ProductImage.objects.filter(product_id__in=image_products):
+        images_by_name.setdefault((image.product_id, text_fold(image.original_name)), image)
+    for p in photo_products:
+        shas = set(ProductImage.objects.filter(product=p.product).values_list("sha256", flat=True))
+        for name in p.photos_to_add:
+            data = photos.read(name) if photos else None
+            if data is None:  # checked at planning; the zip cannot have changed since
+                raise FileRejected([Problem("image_missing", params={"name": name})])
+            sha = hashlib.sha256(data).hexdigest()
+            image = image_add(product=p.product, data=data, name=name)
+            if sha not in shas:
+                written_images.append(image)
+                shas.add(sha)
+            images_by_name.setdefault((p.product.pk, text_fold(name)), image)
+    to_link = []
+    for variant, p, name in image_rows:
+        image = images_by_name.get((p.product.pk, text_fold(name))) if name else None
+        if variant.image_id != (image.pk if image else None):
+            variant.image = image
+            to_link.append(variant)
+    if to_link:
+        Variant.objects.bulk_update(to_link, ["image"], batch_size=500)
+    if stock_changes:
+        stock_set_many(changes=[StockSet(variant=v, quantity=q) for v, q in stock_changes],
+                       reason=StockReason.IMPORT, actor=actor, reference=reference)
+
+
+# --- The job ---------------------------------------------------------------------------------
+
+
+def _problems_of(rows: list[ParsedRow]) -> list[dict]:
+    return [p.as_dict() for row in rows for p in row.problems]
+
+
+def _failed_rows(rows: list[ParsedRow]) -> list[dict]:
+    return [{"row": row.number, "values": row.raw} for row in rows if not row.ok]
+
+
+def _photos_of(job: ImportJob) -> PhotoArchive | None:
+    return open_photos(job.photos.path) if job.photos else None
+
+
+def import_job_create(*, business: Business, actor: User, sheet: UploadedFile,
+                      photos: UploadedFile | None = None) -> ImportJob:
+    """Store the upload and build its preview (import_job_preview). A bad file gives a job in status
+    "rejected" with its file problems; nothing in the catalog changes either way."""
+    job = ImportJob(business=business, created_by=actor, source_name=sheet.name[:255],
+                    photos_name=(photos.name[:255] if photos else ""))
+    try:
+        head = sheet.read(8192)
+        sheet.seek(0)
+        job.kind = sniff_kind(head, sheet.size, sheet.name)
+    except FileRejected as exc:
+        job.status = ImportStatus.REJECTED
+        job.file_problems = [p.as_dict() for p in exc.problems]
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    job.source.save(f"{job.kind}-{timezone.now():%Y%m%d%H%M%S}.{job.kind}", sheet, save=False)
+    if photos is not None:
+        job.photos.save("photos.zip", photos, save=False)
+    job.save()
+    return import_job_preview(job=job)
+
+
+def import_job_preview(*, job: ImportJob) -> ImportJob:
+    """Read and check the sheet, and plan against the catalog without writing: the owner sees every problem
+    by row and column, and what would be created, updated or left unchanged."""
+    try:
+        photos = _photos_of(job)
+        sheet = read_sheet(job.source.path)
+        rows = parse_rows(sheet)
+        plan = import_plan(business=job.business, rows=rows, photos=photos)
+    except FileRejected as exc:
+        return _reject(job, exc)
+    job.total_rows = len(rows)
+    job.problems = _problems_of(rows)
+    job.planned = plan.counts()
+    job.status = ImportStatus.PREVIEW
+    job.save()
+    return job
+
+
+def _reject(job: ImportJob, exc: FileRejected) -> ImportJob:
+    job.status = ImportStatus.REJECTED
+    job.file_problems = [p.as_dict() for p in exc.problems]
+    job.finished_at = timezone.now()
+    job.save()
+    _files_delete(job)
+    return job
+
+
+def _files_delete(job: ImportJob) -> None:
+    for f in (job.source, job.photos):
+        if f and f.name:
+            f.storage.delete(f.name)
+
+
+def import_job_confirm(*, job: ImportJob) -> bool:
+    """Queue a previewed job for the background run. Returns False if it was not waiting (idempotent)."""
+    from .tasks import import_job_run_task
+
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.QUEUED, stage="queued", processed_rows=0, updated_at=timezone.now()
+    )
+    if claimed:
+        transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+    return bool(claimed)
+
+
+def import_job_discard(*, job: ImportJob) -> bool:
+    """Drop a previewed job and its files. Returns False when it was not waiting for confirmation."""
+    discarded = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.DISCARDED, finished_at=timezone.now()
+    )
+    if discarded:
+        _files_delete(job)
+    return bool(discarded)
+
+
+def _progress_writer(job_id: int) -> Callable[[int], None]:
+    def write(done: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, updated_at=timezone.now())
+
+    return write
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """The background run: re-read, re-check and re-plan (the catalog may have changed since the preview),
+    then write everything in one transaction. Only a job in status "queued" runs (a retried task is a no-op).
+
+    Failures leave the catalog unchanged: whole-file problems end as "rejected", anything else as "failed".
+    """
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, stage="checking", started_at=timezone.now(), updated_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("business", "created_by").get(pk=job_id)
+    progress = _progress_writer(job.pk)
+    try:
+        photos = _photos_of(job)
+        sheet = read_sheet(job.source.path, progress=lambda n: progress(n // 2))
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
+        rows = parse_rows(sheet)
+        plan = import_plan(business=job.business, rows=rows, photos=photos,
+                           progress=lambda n: progress(len(rows) // 2 + n // 2))
+        ImportJob.objects.filter(pk=job.pk).update(stage="saving", processed_rows=len(rows))
+        import_apply(business=job.business, plan=plan, photos=photos, actor=job.created_by,
+                     reference=f"import:{job.pk}")
+    except FileRejected as exc:
+        job.refresh_from_db()
+        return _reject(job, exc)
+    except (DatabaseError, OSError, ValidationError, ValueError) as exc:
+        logger.exception("Import job %s failed; the catalog is unchanged", job.pk)
+        job.refresh_from_db()
+        job.status = ImportStatus.FAILED
+        job.error_code = type(exc).__name__[:64]
+        job.stage = ""
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    job.refresh_from_db()
+    job.status = ImportStatus.SUCCEEDED
+    job.stage = ""
+    job.total_rows = len(rows)
+    job.processed_rows = len(rows)
+    job.problems = _problems_of(rows)
+    job.failed_rows = _failed_rows(rows)
+    job.summary = plan.counts()
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def import_job_sheet_limit_bytes() -> int:
+    return MAX_FILE_BYTES
+
+
+def import_job_mark_failed(*, job_id: int, error_code: str) -> None:
+    """Record an unexpected crash of a run; the transaction was rolled back so the catalog is unchanged."""
+    ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+        status=ImportStatus.FAILED, error_code=error_code[:64], stage="", finished_at=timezone.now()
+    )
