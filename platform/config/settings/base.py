@@ -226,6 +226,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Code-defined schedule; apps add entries here as they gain periodic work.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 300.0},
+    "marketplace-refresh-tokens": {
+        "task": "marketplace_connectors.tasks.accounts_refresh_due_tokens_task", "schedule": 600.0},
+    "marketplace-requeue-stale": {"task": "marketplace_connectors.tasks.listings_requeue_stale_task", "schedule": 300.0},
 }
 
 # --- Guided journey (cms) ---------------------------------------------------------------------------
@@ -256,6 +259,8 @@ MARKETPLACE_RATE_LIMIT_REDIS_URL = env("MARKETPLACE_RATE_LIMIT_REDIS_URL", defau
 MARKETPLACE_RATE_LIMIT_SAFETY = env.float("MARKETPLACE_RATE_LIMIT_SAFETY", default=0.95)
 # Refresh access tokens this long before they expire (the scheduled task runs every 10 minutes).
 MARKETPLACE_TOKEN_REFRESH_MARGIN = env.int("MARKETPLACE_TOKEN_REFRESH_MARGIN", default=45 * 60)
+# A listing claimed longer than this (its worker died) is taken over by the next attempt or the sweeper.
+MARKETPLACE_CLAIM_STALE_SECONDS = env.int("MARKETPLACE_CLAIM_STALE_SECONDS", default=15 * 60)
 # Local simulators for `make run` (manage.py run_sandbox_marketplaces): loopback ports per marketplace.
 MARKETPLACE_SANDBOX = env.bool("MARKETPLACE_SANDBOX", default=False)
 MARKETPLACE_SANDBOX_HOST = env("MARKETPLACE_SANDBOX_HOST", default="127.0.0.1")
