@@ -44,16 +44,17 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-def business_with_owner(**user_kwargs):
-    """(business, owner user)."""
-    owner = owner_user(**user_kwargs)
+def business_with_owner(*, language: str = "en", **user_kwargs):
+    """(business, owner user). Owners read English unless ``language`` says otherwise, so assertions can
+    quote the source strings; Vietnamese has its own tests."""
+    owner = owner_user(preferred_language=language, **user_kwargs)
     business = BusinessFactory(created_by=owner)
     Membership.objects.create(business=business, user=owner, role=MemberRole.OWNER)
     return business, owner
 
 
 def staff_member(business: Business):
-    user = owner_user()
+    user = owner_user(preferred_language="en")
     Membership.objects.create(business=business, user=user, role=MemberRole.STAFF)
     return user
 
@@ -61,7 +62,7 @@ def staff_member(business: Business):
 def officer():
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    user = UserFactory(roles=[Role.TRADE_OFFICER])
+    user = UserFactory(roles=[Role.TRADE_OFFICER], preferred_language="en")
     TOTP.activate(user, generate_totp_secret())
     return user
 
