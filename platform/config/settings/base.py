@@ -280,6 +280,7 @@ SHOPEE_SHOP_RATE_LIMIT = env.float("SHOPEE_SHOP_RATE_LIMIT", default=10.0)
 DEMO_SEEDERS = [
     "accounts.demo.seed_users",
     "sme.businesses.demo.seed_businesses",
+    "sme.catalog.demo.seed_catalogs",
     "cms.demo.seed_journey",
 ]
 
