@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("template.xlsx", views.template_download, name="template"),
+    path("sample.xlsx", views.sample_download, name="sample"),
     path("export.xlsx", views.export_download, name="export"),
     path("<int:job_id>/", views.job_detail, name="job_detail"),
     path("<int:job_id>/confirm/", views.job_confirm, name="job_confirm"),

@@ -14,6 +14,7 @@ from . import selectors
 from .forms import UploadForm
 from .models import ImportStatus
 from .problems import column_label, problem_message
+from .sample import SAMPLE_PATH
 from .services import import_job_confirm, import_job_create, import_job_discard
 from .sheets import export_workbook, report_workbook, template_workbook
 
@@ -43,6 +44,12 @@ def home(request):
 @business_required
 def template_download(request):
     return _xlsx(template_workbook(), "mau-danh-muc-san-pham.xlsx")
+
+
+@business_required
+def sample_download(request):
+    """The sample sheet of Đồng Tháp products, to try an import without typing."""
+    return _xlsx(SAMPLE_PATH.read_bytes(), SAMPLE_PATH.name)
 
 
 @business_required

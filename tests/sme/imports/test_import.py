@@ -328,3 +328,13 @@ def test_a_retried_task_does_not_run_twice(owner):
     job = run_import(owner, xlsx_from_template(sample_rows()), photos=photos_zip())
     assert import_job_run(job_id=job.pk) is None
     assert StockMovement.objects.filter(business=owner.business).count() == 3
+
+
+def test_the_sample_sheet_imports_cleanly(owner):
+    from sme.imports.sample import SAMPLE_PATH, SAMPLE_ROWS
+
+    job = run_import(owner, SAMPLE_PATH.read_bytes(), name=SAMPLE_PATH.name)
+    assert job.status == ImportStatus.SUCCEEDED, job.problems
+    assert job.summary == {"created": len(SAMPLE_ROWS), "updated": 0, "unchanged": 0, "failed": 0}
+    assert Variant.objects.get(sku="VD20-10").weight_g == 10_100
+    assert Variant.objects.get(sku="TDS-50").length_cm == Decimal("4.5")
