@@ -123,7 +123,7 @@ def test_owner_registers_two_businesses_and_invites_staff(live_server, page, bro
 
     # and the owner sees them in the team
     page.reload()
-    expect(page.locator("main table")).to_contain_text("Lê Thị Lan")
+    expect(page.locator("main .member-list")).to_contain_text("Lê Thị Lan")
     other.close()
 
     # and every business page fits a 360 px phone and labels every field
