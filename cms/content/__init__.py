@@ -1,0 +1,1 @@
+"""Seed content for the journey, the guides and the FAQs (Vietnamese with the English translation)."""
