@@ -2,6 +2,7 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils import translation
 
 from .roles import Role
 from .services import user_set_roles
@@ -18,3 +19,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user_set_roles(user=user, roles=(Role.BUSINESS_MEMBER,))
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Write to a user in their saved language, whatever language the request happens to be in."""
+        language = getattr(context.get("user"), "preferred_language", None)
+        with translation.override(language or translation.get_language()):
+            super().send_mail(template_prefix, email, context)

@@ -10,10 +10,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_role_is_a_group_with_its_permissions():
+    # other apps may grant a role more (cms gives editors its snippets); these are the role's core
     for role, perms in ROLE_PERMISSIONS.items():
         group = Group.objects.get(name=role)
         granted = set(group.permissions.values_list("content_type__app_label", "codename"))
-        assert granted == set(perms)
+        assert set(perms) <= granted, role
+    officer_perms = set(Group.objects.get(name=Role.TRADE_OFFICER).permissions.values_list("codename", flat=True))
+    assert "access_admin" not in officer_perms
+    assert "use_business_tools" not in officer_perms
 
 
 @pytest.mark.parametrize("role", [Role.TRADE_OFFICER, Role.CONTENT_EDITOR])

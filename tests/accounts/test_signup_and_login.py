@@ -89,3 +89,14 @@ def test_password_reset_sends_a_link_to_known_addresses_only(client):
     client.post("/accounts/password/reset/", {"email": "nobody@example.test"})
 
     assert [m.to for m in mail.outbox if "/accounts/password/reset/key/" in m.body] == [["tam@example.test"]]
+
+
+def test_password_reset_email_is_in_the_users_saved_language_not_the_pages(client):
+    UserFactory(email="quyen@example.test", preferred_language="vi")
+    client.cookies["sme_language"] = "en"
+
+    client.post("/accounts/password/reset/", {"email": "quyen@example.test"})
+
+    assert len(mail.outbox) == 1
+    assert "Reset" not in mail.outbox[0].subject
+    assert "mật khẩu" in mail.outbox[0].subject.lower()
