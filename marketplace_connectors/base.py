@@ -210,15 +210,23 @@ class Connector(abc.ABC):
                  rules: dict | None = None) -> list[ValidationProblem]:
         """The marketplace's documented rules, checked locally before any call. Pure."""
 
+    @abc.abstractmethod
+    def fingerprint(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = ()) -> str:
+        """A hash of what ``update`` pushes for the listing itself (not price and stock), so an unchanged
+        listing is not pushed again. Pure."""
+
     # --- listings ----------------------------------------------------------------------------
     @abc.abstractmethod
     def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
-                on_created: Callable[[str], None], attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
+                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
         """Create the listing with its variants and images. NOT idempotent: call ``find_by_sku`` first
         whenever an earlier attempt may have reached the marketplace.
 
         ``uploaded_images`` maps image keys already uploaded to marketplace ids; the connector adds the
         images it uploads to it (so the caller can keep them even when a later step fails).
+        ``before_create()`` is called right before the create request leaves (images are uploaded by
+        then), so the caller can mark that the marketplace may act from now on.
         ``on_created(external_id)`` is called as soon as the listing exists, before its variants are
         added, so the caller can record the id and never create it twice; finishing a half-created
         listing is then ``update``'s job."""

@@ -258,6 +258,30 @@ class VariantBinding(models.Model):
         return f"{self.variant_id} -> {self.external_id}"
 
 
+class ListingMatch(models.Model):
+    """A listing already on the shop that could be one of our products (same SKU) when the match is not
+    unique: the owner chooses which listing is the product's, or none."""
+
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="listing_matches")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    external_id = models.CharField(max_length=64)
+    external_sku = models.CharField(max_length=120, blank=True)
+    external_name = models.CharField(max_length=255, blank=True)
+    variant_ids_by_sku = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "product", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "product", "external_id"], name="uniq_listing_match_account_product_external"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} ?= {self.external_id}"
+
+
 class SyncAttempt(models.Model):
     """One try at one piece of work (a listing publish, a batch update), kept for the history screen."""
 

@@ -110,6 +110,9 @@ class ShopeeConnector(Connector):
                  rules: dict | None = None) -> list[ValidationProblem]:
         return mappers.validate(draft, attributes=attributes, rules=rules)
 
+    def fingerprint(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = ()) -> str:
+        return mappers.content_hash(draft, attributes=attributes)
+
     # --- listings ------------------------------------------------------------------------------
     def _upload_images(self, client: ShopeeClient, draft: ListingDraft, uploaded: dict[str, str]) -> list[str]:
         for image in draft.images:
@@ -118,9 +121,11 @@ class ShopeeConnector(Connector):
         return [uploaded[image.key] for image in draft.images]
 
     def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
-                on_created: Callable[[str], None], attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
+                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
         client = self.client(credentials)
         image_ids = self._upload_images(client, draft, uploaded_images)
+        before_create()
         created = client.add_item(mappers.item_body(draft, image_ids=image_ids, attributes=attributes))
         item_id = int(created["item_id"])
         on_created(str(item_id))

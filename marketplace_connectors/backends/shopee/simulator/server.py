@@ -211,6 +211,8 @@ class ShopeeSimulator:
         self.spent_refresh_tokens: set[str] = set()
         self.images: dict[str, int] = {}  # image_id -> size
         self.calls: list[tuple[str, int, str]] = []  # (path, http status, error)
+        # Called with (path, status) after each answered API call; tests use it to change state mid-run.
+        self.after_call = None
         self._clock_offset = 0.0
         self._ids = itertools.count(800000001)
         self._lock = threading.RLock()
@@ -330,6 +332,8 @@ class ShopeeSimulator:
             status = exc.status
         with self._lock:
             self.calls.append((path, status, envelope.get("error", "")))
+        if self.after_call is not None:
+            self.after_call(path, status)
         return status, "application/json", json.dumps(envelope).encode(), {}, hang
 
     def _check_common(self, path: str, query: dict) -> int | None:

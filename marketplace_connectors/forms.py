@@ -1,0 +1,69 @@
+"""Forms for the owner's screens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .base import AttributeSpec, CategoryNode
+
+
+def category_choices(tree: list[CategoryNode]) -> list[tuple[str, str]]:
+    """Leaf categories labelled with their path ("Thực phẩm › Gạo"), sorted by label."""
+    by_id = {n.external_id: n for n in tree}
+
+    def path(node: CategoryNode) -> str:
+        names, seen = [node.name], set()
+        while node.parent_id in by_id and node.parent_id not in seen:
+            seen.add(node.parent_id)
+            node = by_id[node.parent_id]
+            names.append(node.name)
+        return " › ".join(reversed(names))
+
+    return sorted(((n.external_id, path(n)) for n in tree if n.is_leaf), key=lambda c: c[1])
+
+
+class CategoryMappingForm(forms.Form):
+    """The marketplace category for one of our categories, then the attributes that category asks for."""
+
+    external_category_id = forms.ChoiceField(label=_("Shopee category"))
+
+    def __init__(self, *args, tree: list[CategoryNode], attributes: list[AttributeSpec] = (), initial_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["external_category_id"].choices = [("", _("Choose a category"))] + category_choices(tree)
+        self.attribute_specs = list(attributes)
+        initial_values = initial_values or {}
+        for spec in self.attribute_specs:
+            name = f"attr_{spec.external_id}"
+            current = initial_values.get(spec.external_id) or []
+            if spec.input_type == "text":
+                field = forms.CharField(label=spec.name, required=spec.mandatory, max_length=120,
+                                        initial=current[0] if current else "")
+            elif spec.input_type == "multi_select":
+                field = forms.MultipleChoiceField(label=spec.name, required=spec.mandatory, choices=list(spec.options),
+                                                  initial=current, widget=forms.CheckboxSelectMultiple)
+            else:
+                field = forms.ChoiceField(label=spec.name, required=spec.mandatory,
+                                          choices=[("", _("Choose"))] + list(spec.options),
+                                          initial=current[0] if current else "")
+            if spec.mandatory:
+                field.help_text = _("Required by Shopee for this category.")
+            self.fields[name] = field
+
+    def attribute_values(self) -> dict[str, list[str]]:
+        values = {}
+        for spec in self.attribute_specs:
+            raw = self.cleaned_data.get(f"attr_{spec.external_id}")
+            values[spec.external_id] = [str(v) for v in raw] if isinstance(raw, list) else ([str(raw)] if raw else [])
+        return values
+
+
+class ListingSelectionForm(forms.Form):
+    """The products ticked in the listings table."""
+
+    product = forms.TypedMultipleChoiceField(coerce=int, required=True, label=_("Products"),
+                                             error_messages={"required": _("Tick at least one product.")})
+
+    def __init__(self, *args, product_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [(pk, str(pk)) for pk in product_ids]
