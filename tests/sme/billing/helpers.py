@@ -4,11 +4,13 @@ import pytest
 
 from sme.billing.models import CheckoutSession, Plan
 from sme.billing.services import plans_sync_to_stripe
+from tests.sme.billing.factories import ensure_plans
 
 
 @pytest.fixture
 def synced(stripe_on):
     """The plans pushed to the fake Stripe; returns {code: Plan}."""
+    ensure_plans()
     plans_sync_to_stripe()
     return {p.code: p for p in Plan.objects.all()}
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from sme.billing.models import BusinessSubscription, CheckoutSession, CheckoutStatus, SubscriptionStatus
-from tests.sme.billing.factories import business_with_owner, staff_member, subscription
+from tests.sme.billing.factories import business_with_owner, ensure_plans, staff_member, subscription
 from tests.sme.billing.helpers import start_checkout
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,7 @@ def test_the_free_plan_or_an_unknown_plan_cannot_be_bought(client, synced, strip
 
 
 def test_a_plan_not_yet_pushed_to_stripe_cannot_be_bought(client, stripe_on):
+    ensure_plans()
     _, owner = business_with_owner()
 
     response, checkout = start_checkout(client, owner)
@@ -186,6 +187,7 @@ def test_the_plans_page_lists_prices_in_dong_and_the_current_plan(client, synced
 
 @pytest.fixture
 def no_stripe(settings):
+    ensure_plans()
     settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
 
 

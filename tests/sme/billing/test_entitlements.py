@@ -9,14 +9,14 @@ from sme.billing.errors import EntitlementError
 from sme.billing.models import Feature, Plan, SubscriptionStatus
 from sme.billing.selectors import business_plan_limits
 from sme.billing.services import entitlement_check
-from tests.sme.billing.factories import business_with_owner, subscription
+from tests.sme.billing.factories import business_with_owner, ensure_plans, subscription
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def plans():
-    return {p.code: p for p in Plan.objects.all()}
+    return ensure_plans()
 
 
 @pytest.fixture(autouse=True)

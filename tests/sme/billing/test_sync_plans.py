@@ -6,8 +6,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sme.billing.models import Plan
+from tests.sme.billing.factories import ensure_plans
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _plans():
+    ensure_plans()
 
 
 def _run() -> str:
