@@ -229,6 +229,7 @@ CELERY_BEAT_SCHEDULE = {
     "marketplace-refresh-tokens": {
         "task": "marketplace_connectors.tasks.accounts_refresh_due_tokens_task", "schedule": 600.0},
     "marketplace-requeue-stale": {"task": "marketplace_connectors.tasks.listings_requeue_stale_task", "schedule": 300.0},
+    "billing-grace-expired": {"task": "sme.billing.tasks.billing_grace_expired_task", "schedule": 3600.0},
 }
 
 # --- Guided journey (cms) ---------------------------------------------------------------------------
