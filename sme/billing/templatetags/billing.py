@@ -4,7 +4,9 @@ Put it in a layout (for example base.html, under the messages) to show it everyw
 for visitors, users without a business, and businesses in good standing.
 """
 
+from babel.numbers import format_decimal
 from django import template
+from django.utils import translation
 
 from sme.businesses.context import current_membership
 from sme.businesses.models import MemberRole
@@ -22,3 +24,12 @@ def billing_banner(context):
         return {"limits": None}
     return {"limits": business_plan_limits(business=membership.business),
             "show_link": membership.role == MemberRole.OWNER}
+
+
+@register.filter
+def count(value):
+    """A whole number grouped the way the active language writes it: 1.000 (vi), 1,000 (en)."""
+    if value is None:
+        return ""
+    language = (translation.get_language() or "vi").split("-")[0]
+    return format_decimal(int(value), locale="en_US" if language == "en" else "vi_VN")
