@@ -157,6 +157,20 @@ class BatchOutcome:
     failed: dict[str, str]
 
 
+@dataclass
+class Sandbox:
+    """A connector's local simulator, for the contract suite and ``make run``: ``settings`` point the
+    connector at it, ``callback_params()`` approves a shop like the consent page does, and
+    ``category_id``/``attribute_values`` are a leaf category the simulator accepts."""
+
+    simulator: object  # started; has .stop() and .url
+    settings: dict
+    callback_params: Callable[[], dict[str, str]]
+    category_id: str
+    attribute_values: dict[str, list[str]]
+    shipping_channel_id: str
+
+
 class Connector(abc.ABC):
     """One marketplace. Subclasses live in ``backends/<name>/connector.py``.
 
@@ -173,6 +187,10 @@ class Connector(abc.ABC):
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
+
+    def sandbox(self) -> Sandbox:
+        """Start this marketplace's simulator on a free loopback port (tests and the contract suite)."""
+        raise NotImplementedError
 
     # --- authorisation -----------------------------------------------------------------------
     @abc.abstractmethod

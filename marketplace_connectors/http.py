@@ -29,7 +29,6 @@ class _NoRedirectSession(requests.Session):
     def __init__(self, timeout: tuple[float, float]) -> None:
         super().__init__()
         self.timeout = timeout
-        self.max_redirects = 0
         self.headers["User-Agent"] = settings.MARKETPLACE_HTTP_USER_AGENT
         self.headers["Accept"] = "application/json"
         self.trust_env = False  # no proxies or .netrc credentials picked up from the environment

@@ -298,3 +298,17 @@ def category_mapping_set(*, account: MarketplaceAccount, category, external_cate
                   "attribute_values": {k: v for k, v in cleaned.items() if v}},
     )
     return mapping
+
+
+def account_tokens_rotate() -> int:
+    """Re-encrypt every account's tokens with the newest key (after adding a key in front). Idempotent."""
+    from . import crypto
+
+    count = 0
+    for account in MarketplaceAccount.objects.select_for_update().exclude(access_token_encrypted="", refresh_token_encrypted=""):
+        MarketplaceAccount.objects.filter(pk=account.pk).update(
+            access_token_encrypted=crypto.token_rotate(account.access_token_encrypted),
+            refresh_token_encrypted=crypto.token_rotate(account.refresh_token_encrypted),
+        )
+        count += 1
+    return count

@@ -54,7 +54,9 @@ def png_bytes(color=(30, 120, 60)) -> bytes:
 
 
 def rice_category() -> Category:
-    return Category.objects.get(code="rice-products")
+    # Seeded by the catalog's data migration; re-made when a transactional test flushed the tables.
+    return Category.objects.get_or_create(
+        code="rice-products", defaults={"name_vi": "Gạo và sản phẩm từ gạo", "name_en": "Rice and rice products"})[0]
 
 
 def make_product(business: Business, *, n: int, variants: int = 2, image: bool = True, description: str = LONG_DESCRIPTION,

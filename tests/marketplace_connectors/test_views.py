@@ -6,7 +6,13 @@ import pytest
 import requests
 from django.urls import reverse
 
-from marketplace_connectors.models import AccountStatus, ListingBinding, ListingStatus, MarketplaceAccount, SyncRun
+from marketplace_connectors.models import (
+    AccountStatus,
+    ListingBinding,
+    ListingStatus,
+    MarketplaceAccount,
+    SyncRun,
+)
 from sme.businesses.models import MemberRole, Membership
 from tests.factories import owner_user
 

@@ -20,6 +20,7 @@ from marketplace_connectors.base import (
     PriceStockUpdate,
     PublishResult,
     RemoteListing,
+    Sandbox,
     TokenSet,
     ValidationProblem,
 )
@@ -27,7 +28,7 @@ from marketplace_connectors.errors import AuthError, PermanentError
 
 from . import mappers
 from .client import ShopeeClient
-from .conf import shopee_config
+from .conf import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, shopee_config
 
 INPUT_TYPES = {1: "select", 2: "select", 3: "text", 4: "multi_select", 5: "multi_select"}
 REFRESH_TOKEN_LIFETIME = dt.timedelta(days=30)
@@ -37,6 +38,24 @@ class ShopeeConnector(Connector):
     code = "shopee"
     display_name = _("Shopee")
     capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK})
+
+    def sandbox(self) -> Sandbox:
+        from .simulator import ShopeeSimulator
+
+        sim = ShopeeSimulator(partner_id=SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY,
+                              reject_repeated_items=False).start()
+
+        def approve() -> dict[str, str]:
+            code, shop_id = sim.issue_code()
+            return {"code": code, "shop_id": str(shop_id)}
+
+        return Sandbox(
+            simulator=sim,
+            settings={"SHOPEE_API_HOST": sim.url, "SHOPEE_PARTNER_ID": SANDBOX_PARTNER_ID,
+                      "SHOPEE_PARTNER_KEY": SANDBOX_PARTNER_KEY},
+            callback_params=approve, category_id="100101",
+            attribute_values={"501": ["5011"], "502": ["12 tháng"]}, shipping_channel_id="50011",
+        )
 
     def client(self, credentials: Credentials | None = None) -> ShopeeClient:
         if credentials is None:
