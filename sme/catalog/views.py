@@ -1,17 +1,22 @@
 """Catalog pages. Views only orchestrate: selectors read, services write, every id is checked against the
 current business (a stranger's id is a 404)."""
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sme.businesses.context import business_required
+from sme.money import format_vnd
 
 from . import selectors
 from .forms import BulkActionForm, ImageUploadForm, ProductForm, StockSetForm, VariantFormSet
@@ -32,6 +37,52 @@ PAGE_SIZE = 50
 def _errors_to_form(form, exc: ValidationError) -> None:
     for message in exc.messages:
         form.add_error(None, message)
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    pk: int
+    name: str
+    edit_url: str
+    thumbnail_url: str
+    details: str
+    price: str
+    summary: str
+    status: str
+    status_label: str
+    ocop_stars: int | None
+
+
+@lru_cache(maxsize=4096)
+def _vnd(amount: int, language: str) -> str:
+    return format_vnd(amount, language=language)
+
+
+def _product_rows(products) -> list[ProductRow]:
+    """The list page's rows, formatted here: a page of 50 renders in a few milliseconds."""
+    language = get_language() or "vi"
+    edit_prefix = reverse("catalog:product_edit", args=[0])[:-2]
+    statuses = dict(ProductStatus.choices)
+    rows = []
+    for p in products:
+        if p.price_min is None:
+            price = ""
+        elif p.price_min == p.price_max:
+            price = _vnd(p.price_min, language)
+        else:
+            price = f"{_vnd(p.price_min, language)} – {_vnd(p.price_max, language)}"
+        count = p.variant_count or 0
+        summary = ngettext("%(n)d variant", "%(n)d variants", count) % {"n": count} + " · " + (
+            _("stock %(n)d") % {"n": p.stock_total or 0}
+        )
+        details = " · ".join(x for x in (p.category.name if p.category_id else "", p.brand) if x)
+        rows.append(ProductRow(
+            pk=p.pk, name=p.name, edit_url=f"{edit_prefix}{p.pk}/",
+            thumbnail_url=default_storage.url(p.cover_thumbnail) if p.cover_thumbnail else "",
+            details=details, price=price, summary=summary, status=p.status,
+            status_label=str(statuses.get(p.status, p.status)), ocop_stars=p.ocop_stars,
+        ))
+    return rows
 
 
 @business_required
@@ -61,10 +112,12 @@ def product_list(request):
         business=request.business, search=search, status=status, category_id=category_id
     )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _product_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "catalog/product_list.html", {
         "page": page,
+        "rows": rows,
         "search": search,
         "status": status,
         "category_id": category_id,
