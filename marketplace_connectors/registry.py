@@ -1,4 +1,9 @@
-"""Connectors are registered by a settings list: ``MARKETPLACE_CONNECTORS`` holds dotted class paths."""
+"""Connectors are registered by a settings list: ``MARKETPLACE_CONNECTORS`` holds dotted class paths,
+``marketplace_connectors.backends.<code>.connector.<Class>``; the folder name is the connector's code.
+
+A connector is imported the first time it is asked for, so one marketplace's import error does not stop
+the others' workers (``connector_list`` imports them all and fails loudly).
+"""
 
 from __future__ import annotations
 
@@ -11,26 +16,34 @@ from django.utils.module_loading import import_string
 from .base import Connector
 
 
-@cache
-def _connectors() -> dict[str, Connector]:
-    found: dict[str, Connector] = {}
+def _paths() -> dict[str, str]:
+    paths: dict[str, str] = {}
     for path in settings.MARKETPLACE_CONNECTORS:
-        connector = import_string(path)()
-        if not isinstance(connector, Connector) or not connector.code:
-            raise ImproperlyConfigured(f"{path} is not a Connector with a code")
-        if connector.code in found:
-            raise ImproperlyConfigured(f"Two connectors use the code {connector.code!r}")
-        found[connector.code] = connector
-    return found
+        parts = path.split(".")
+        if len(parts) < 4 or parts[-2] != "connector":
+            raise ImproperlyConfigured(f"{path}: expected <package>.backends.<code>.connector.<Class>")
+        code = parts[-3]
+        if code in paths:
+            raise ImproperlyConfigured(f"Two connectors use the code {code!r}")
+        paths[code] = path
+    return paths
+
+
+@cache
+def _load(code: str, path: str) -> Connector:
+    connector = import_string(path)()
+    if not isinstance(connector, Connector) or connector.code != code:
+        raise ImproperlyConfigured(f"{path} is not a Connector with the code {code!r}")
+    return connector
 
 
 def connector_get(code: str) -> Connector:
     """The registered connector for ``code``; KeyError when none is registered."""
-    return _connectors()[code]
+    return _load(code, _paths()[code])
 
 
 def connector_list() -> list[Connector]:
-    return list(_connectors().values())
+    return [_load(code, path) for code, path in _paths().items()]
 
 
 def connector_choices() -> list[tuple[str, str]]:
@@ -39,4 +52,4 @@ def connector_choices() -> list[tuple[str, str]]:
 
 def registry_reset() -> None:
     """Forget the loaded connectors (after settings change in tests)."""
-    _connectors.cache_clear()
+    _load.cache_clear()
