@@ -1,0 +1,31 @@
+"""Print the indicator exactly as the dashboard shows it (same stored snapshot, or computed now)."""
+
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from adoption.indicator import CLI_DIMENSIONS
+from adoption.report import report_build, report_csv
+
+
+class Command(BaseCommand):
+    help = "Print the share of SMEs trading online for a day, optionally broken down by one dimension."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today, Asia/Ho_Chi_Minh)")
+        parser.add_argument("--by", choices=sorted(CLI_DIMENSIONS), help="breakdown dimension")
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+
+    def handle(self, *args, **options):
+        try:
+            day = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError("--date must be YYYY-MM-DD") from exc
+        by = CLI_DIMENSIONS[options["by"]] if options["by"] else None
+        report = report_build(day=day, by=by)
+        if options["format"] == "csv":
+            self.stdout.write(report_csv(report), ending="")
+        else:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))

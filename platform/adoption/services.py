@@ -1,0 +1,292 @@
+"""Writes of the adoption area: register imports, address review, declared shops, targets, API tokens.
+
+Every function is keyword-only; each says whether it is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from sme.businesses.models import AdministrativeUnit, Business
+from sme.catalog.images import image_prepare
+
+from .models import (
+    AdoptionTarget,
+    AdoptionTargetVersion,
+    ApiToken,
+    DeclarationEvent,
+    DeclarationStatus,
+    DeclaredShop,
+    ImportStatus,
+    RegisterEntry,
+    RegisterImport,
+)
+from .register import RegisterFileRejected, RegisterRow, register_read, register_rows_check
+
+logger = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+ENTRY_FIELDS = ("name", "legal_form", "status", "size_class", "main_sector", "source", "as_of", "ward_id",
+                "legacy_district_id", "legacy_commune_id", "needs_address_review", "ward_candidates")
+
+
+# --- Register import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RegisterPlan:
+    rows: list[RegisterRow]
+    outcomes: dict[int, str]
+    to_create: list[dict]
+    to_update: list[tuple[RegisterEntry, dict]]
+
+    def counts(self) -> dict[str, int]:
+        counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, FAILED: 0}
+        for outcome in self.outcomes.values():
+            counts[outcome] += 1
+        counts["address_review"] = sum(1 for r in self.rows if r.ok and r.values.get("needs_address_review"))
+        return counts
+
+
+def _wanted_values(row: RegisterRow, entry: RegisterEntry | None) -> dict:
+    values = {k: row.values[k] for k in ENTRY_FIELDS}
+    # A person resolved this old address before: keep their choice while the file's address is the same.
+    if (entry is not None and entry.address_resolved_at is not None and values["needs_address_review"]
+            and entry.legacy_commune_id == values["legacy_commune_id"]
+            and entry.legacy_district_id == values["legacy_district_id"]):
+        values["ward_id"] = entry.ward_id
+        values["needs_address_review"] = False
+        values["ward_candidates"] = entry.ward_candidates
+    return values
+
+
+def register_plan(*, rows: list[RegisterRow]) -> RegisterPlan:
+    """Compare checked rows with the register: what an import would create, update or leave. Reads only."""
+    identifiers = [r.values["identifier"] for r in rows if r.ok]
+    existing = {e.identifier: e for e in RegisterEntry.objects.filter(identifier__in=identifiers)}
+    outcomes, to_create, to_update = {}, [], []
+    for row in rows:
+        if not row.ok:
+            outcomes[row.number] = FAILED
+            continue
+        entry = existing.get(row.values["identifier"])
+        values = _wanted_values(row, entry)
+        if entry is None:
+            outcomes[row.number] = CREATED
+            to_create.append({"identifier": row.values["identifier"], **values})
+            continue
+        changed = {k: v for k, v in values.items() if getattr(entry, k) != v}
+        if changed:
+            outcomes[row.number] = UPDATED
+            to_update.append((entry, changed))
+        else:
+            outcomes[row.number] = UNCHANGED
+    return RegisterPlan(rows=rows, outcomes=outcomes, to_create=to_create, to_update=to_update)
+
+
+def register_import_create(*, actor: User, upload: UploadedFile) -> RegisterImport:
+    """Store the upload and preview it: whole-file problems reject it, row problems are listed. No entry is
+    written. Not idempotent (each upload is a new job)."""
+    data = upload.read()
+    job = RegisterImport.objects.create(created_by=actor, source_name=(upload.name or "register")[:255],
+                                        sha256=hashlib.sha256(data).hexdigest())
+    job.source.save(f"{job.pk}-{hashlib.sha256(data).hexdigest()[:12]}", ContentFile(data), save=True)
+    try:
+        rows = register_rows_check(register_read(job.source.path))
+    except RegisterFileRejected as exc:
+        job.status = ImportStatus.REJECTED
+        job.file_problems = exc.problems
+        job.save(update_fields=["status", "file_problems", "updated_at"])
+        return job
+    plan = register_plan(rows=rows)
+    job.total_rows = len(rows)
+    job.problems = [p for r in rows for p in r.problems]
+    job.planned = plan.counts()
+    job.save(update_fields=["total_rows", "problems", "planned", "updated_at"])
+    return job
+
+
+def register_import_confirm(*, job: RegisterImport) -> bool:
+    """Queue a previewed import. Idempotent: False when it was already confirmed or is not a preview."""
+    claimed = RegisterImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.QUEUED, updated_at=timezone.now())
+    if not claimed:
+        return False
+    from .tasks import register_import_run_task
+
+    transaction.on_commit(lambda: register_import_run_task.delay(job.pk))
+    return True
+
+
+def register_import_discard(*, job: RegisterImport) -> bool:
+    return bool(RegisterImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.DISCARDED, updated_at=timezone.now()))
+
+
+def register_import_run(*, job_id: int) -> RegisterImport:
+    """Apply a queued import in ONE transaction: all rows without problems, or nothing. Idempotent: a job
+    not queued is left alone, and a file already applied finds every row unchanged."""
+    claimed = RegisterImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
+    job = RegisterImport.objects.get(pk=job_id)
+    if not claimed:
+        return job
+    rows = register_rows_check(register_read(job.source.path))
+    with transaction.atomic():
+        plan = register_plan(rows=rows)
+        RegisterEntry.objects.bulk_create(
+            [RegisterEntry(last_import=job, **values) for values in plan.to_create], batch_size=2000)
+        now = timezone.now()
+        changed_fields: set[str] = set()
+        for entry, changed in plan.to_update:
+            for key, value in changed.items():
+                setattr(entry, key, value)
+            entry.last_import = job
+            entry.updated_at = now
+            changed_fields |= set(changed)
+        if plan.to_update:
+            RegisterEntry.objects.bulk_update([e for e, _c in plan.to_update],
+                                              [*sorted(changed_fields), "last_import", "updated_at"], batch_size=2000)
+        job.status = ImportStatus.SUCCEEDED
+        job.summary = plan.counts()
+        job.problems = [p for r in rows for p in r.problems]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "summary", "problems", "finished_at", "updated_at"])
+        snapshot_refresh_later()
+    return job
+
+
+def register_import_mark_failed(*, job_id: int, error_code: str) -> None:
+    RegisterImport.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+        status=ImportStatus.FAILED, error_code=error_code[:64], finished_at=timezone.now(),
+        updated_at=timezone.now())
+
+
+def register_entry_resolve_address(*, entry: RegisterEntry, ward: AdministrativeUnit, actor: User) -> RegisterEntry:
+    """A person picks the new ward of an old address. Raises ValidationError for a ward that is not one of
+    the candidates. Idempotent."""
+    if not ward.is_current or (entry.ward_candidates and ward.code not in entry.ward_candidates):
+        raise ValidationError(_("Choose one of the wards this old commune was split into."))
+    entry.ward = ward
+    entry.needs_address_review = False
+    entry.address_resolved_by = actor
+    entry.address_resolved_at = timezone.now()
+    entry.save(update_fields=["ward", "needs_address_review", "address_resolved_by", "address_resolved_at",
+                              "updated_at"])
+    snapshot_refresh_later()
+    return entry
+
+
+# --- Declared shops ------------------------------------------------------------------------------------
+
+
+def declared_shop_submit(*, business: Business, actor: User, channel: str, url: str,
+                         evidence_image_data: bytes | None = None, evidence_image_name: str = "",
+                         evidence_link: str = "") -> DeclaredShop:
+    """An owner declares a shop. The screenshot is checked by its content and re-encoded (no EXIF kept).
+
+    Raises ValidationError when no evidence is given, the image is not a photo, or the same shop is already
+    declared (and not rejected).
+    """
+    if not evidence_image_data and not evidence_link:
+        raise ValidationError(_("Add a screenshot of your shop or a link that shows it."))
+    if DeclaredShop.objects.filter(business=business, url=url).exclude(status=DeclarationStatus.REJECTED).exists():
+        raise ValidationError(_("This shop is already declared."))
+    prepared = image_prepare(data=evidence_image_data, name=evidence_image_name) if evidence_image_data else None
+    with transaction.atomic():
+        shop = DeclaredShop(business=business, channel=channel, url=url, evidence_link=evidence_link,
+                            submitted_by=actor)
+        shop.full_clean(exclude=["evidence_image"])
+        shop.save()
+        if prepared is not None:
+            shop.evidence_image.save(f"{shop.pk}-{prepared.sha256[:12]}.{prepared.image.name.rsplit('.', 1)[-1]}",
+                                     prepared.image, save=True)
+        DeclarationEvent.objects.create(shop=shop, action=DeclarationEvent.Action.SUBMITTED, actor=actor)
+    return shop
+
+
+def declared_shop_decide(*, shop: DeclaredShop, actor: User, approve: bool, reason: str = "") -> DeclaredShop:
+    """An officer approves or rejects a pending declaration; a rejection needs a reason. The decision is
+    audited and today's snapshot is refreshed. Raises ValidationError when already decided or no reason."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError(_("Say why the declaration is rejected: the owner reads it."))
+    now = timezone.now()
+    status = DeclarationStatus.APPROVED if approve else DeclarationStatus.REJECTED
+    with transaction.atomic():
+        updated = DeclaredShop.objects.filter(pk=shop.pk, status=DeclarationStatus.PENDING).update(
+            status=status, rejection_reason="" if approve else reason, decided_by=actor, decided_at=now,
+            updated_at=now)
+        if not updated:
+            raise ValidationError(_("This declaration has already been decided."))
+        DeclarationEvent.objects.create(
+            shop=shop, actor=actor, reason=reason,
+            action=DeclarationEvent.Action.APPROVED if approve else DeclarationEvent.Action.REJECTED)
+        snapshot_refresh_later()
+    shop.refresh_from_db()
+    return shop
+
+
+# --- Targets -----------------------------------------------------------------------------------------
+
+
+def _target_version(target: AdoptionTarget, actor: User | None) -> None:
+    AdoptionTargetVersion.objects.create(target=target, name=target.name, percent=target.percent,
+                                         deadline=target.deadline, legal_basis=target.legal_basis,
+                                         is_active=target.is_active, changed_by=actor)
+
+
+def target_save(*, actor: User | None, target: AdoptionTarget | None = None, name: str, percent,
+                deadline: datetime.date, legal_basis: str = "", is_active: bool = True) -> AdoptionTarget:
+    """Create or edit a target; every save adds a version to its history. Raises ValidationError."""
+    target = target or AdoptionTarget()
+    target.name, target.percent, target.deadline = name, percent, deadline
+    target.legal_basis, target.is_active = legal_basis, is_active
+    target.full_clean()
+    with transaction.atomic():
+        target.save()
+        _target_version(target, actor)
+    return target
+
+
+# --- API tokens --------------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; the clear token is returned once and never stored."""
+    token = "dta_" + secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(user=user, name=name[:100] or "API", prefix=token[:10],
+                                     token_hash=token_hash(token))
+    return record, token
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Idempotent: revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- Snapshots ---------------------------------------------------------------------------------------
+
+
+def snapshot_refresh_later(*, day: datetime.date | None = None) -> None:
+    """Recompute ``day`` (today by default) in the background once the current transaction commits."""
+    from .tasks import snapshot_day_task
+
+    day = day or timezone.localdate()
+    transaction.on_commit(lambda: snapshot_day_task.delay(day.isoformat()))

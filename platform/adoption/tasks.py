@@ -1,0 +1,34 @@
+"""Celery tasks of the adoption area: thin wrappers around services and the indicator."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from .indicator import snapshot_store
+from .services import register_import_mark_failed, register_import_run
+
+
+@shared_task(bind=True, acks_late=True, max_retries=0)
+def register_import_run_task(self, job_id: int) -> None:
+    """Apply a confirmed register import (services.register_import_run); a second delivery is a no-op."""
+    try:
+        register_import_run(job_id=job_id)
+    except Exception as exc:
+        # The import's transaction has rolled back; the job must not stay "running".
+        register_import_mark_failed(job_id=job_id, error_code=type(exc).__name__)
+        raise
+
+
+@shared_task(acks_late=True)
+def snapshot_day_task(day: str) -> None:
+    """Recompute and store the snapshot of one day (ISO date). Idempotent."""
+    snapshot_store(day=datetime.date.fromisoformat(day))
+
+
+@shared_task(acks_late=True)
+def snapshot_nightly_task() -> None:
+    """After midnight (Asia/Ho_Chi_Minh): close yesterday's snapshot and open today's."""
+    today = timezone.localdate()
+    snapshot_store(day=today - datetime.timedelta(days=1))
+    snapshot_store(day=today)
