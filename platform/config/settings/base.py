@@ -7,6 +7,7 @@ the README's settings table; keep the two in step.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 # platform/config/settings/base.py -> repository root
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -230,6 +231,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace_connectors.tasks.accounts_refresh_due_tokens_task", "schedule": 600.0},
     "marketplace-requeue-stale": {"task": "marketplace_connectors.tasks.listings_requeue_stale_task", "schedule": 300.0},
     "billing-grace-expired": {"task": "sme.billing.tasks.billing_grace_expired_task", "schedule": 3600.0},
+    # After midnight in Asia/Ho_Chi_Minh (CELERY_TIMEZONE): close yesterday's indicator snapshot, open today's.
+    "adoption-nightly-snapshot": {"task": "adoption.tasks.snapshot_nightly_task",
+                                  "schedule": crontab(hour=0, minute=20)},
 }
 
 # --- Guided journey (cms) ---------------------------------------------------------------------------
@@ -287,8 +291,8 @@ DEMO_SEEDERS = [
 
 # --- Businesses (sme.businesses) ---------------------------------------------------------------
 # Dotted paths to ``(identifier: str) -> dict | None`` functions that pre-fill business registration
-# (see sme/businesses/prefill.py). Empty here; the officers' register adds its provider.
-BUSINESS_PREFILL_PROVIDERS: list[str] = []
+# (see sme/businesses/prefill.py). The officers' register (adoption) is the first provider.
+BUSINESS_PREFILL_PROVIDERS: list[str] = ["adoption.prefill.register_prefill"]
 
 # --- Billing (sme.billing) ---------------------------------------------------------------------
 # Stripe is on only when all three keys are set; with none set (the `make run` default) billing pages say
