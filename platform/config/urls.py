@@ -25,6 +25,7 @@ urlpatterns = [
     path("marketplaces/", include("marketplace_connectors.urls")),
     path("getting-started/", include("cms.urls")),
     path("officer/", include("adoption.urls")),
+    path("business/declared-shops/", include("adoption.owner_urls")),
 ]
 
 if settings.DEBUG:
