@@ -25,6 +25,7 @@ NAV_ENTRIES = [
     (_("Getting started"), "cms:journey", {Role.BUSINESS_MEMBER}),
     (_("Plan and billing"), "billing:plans", {Role.BUSINESS_MEMBER}),
     (_("Adoption dashboard"), "adoption:dashboard", {Role.TRADE_OFFICER}),
+    (_("Voucher programmes"), "billing:voucher_list", {Role.TRADE_OFFICER}),
     (_("Edit content"), "wagtailadmin_home", {Role.CONTENT_EDITOR}),
 ]
 
