@@ -129,7 +129,7 @@ def sync_run_start(*, account: MarketplaceAccount, kind: str, product_ids: Itera
         queued = queued.exclude(status=ListingStatus.DELISTED)
         queued_ids = list(queued.values_list("pk", flat=True))
         ListingBinding.objects.filter(pk__in=queued_ids).exclude(status=ListingStatus.LIVE).update(
-            status=ListingStatus.PENDING, sync_run=run, last_error="")
+            status=ListingStatus.PENDING, sync_run=run, last_error="", updated_at=timezone.now())
         ListingBinding.objects.filter(pk__in=queued_ids, status=ListingStatus.LIVE).update(sync_run=run)
         run.total = len(queued_ids)
         if not queued_ids:
