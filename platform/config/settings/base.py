@@ -249,6 +249,7 @@ CMS_CURRENT_SHARE_PROVIDER = ""
 # One dotted path per marketplace connector; adding a marketplace is one folder plus one line here.
 MARKETPLACE_CONNECTORS = [
     "marketplace_connectors.backends.shopee.connector.ShopeeConnector",
+    "marketplace_connectors.backends.lazada.connector.LazadaConnector",
 ]
 # Fernet keys (comma separated, newest first) encrypting marketplace tokens at rest. Without keys a
 # key derived from SECRET_KEY is used, and only while MARKETPLACE_ALLOW_DEV_TOKEN_KEY is on.
@@ -269,7 +270,8 @@ MARKETPLACE_CLAIM_STALE_SECONDS = env.int("MARKETPLACE_CLAIM_STALE_SECONDS", def
 # Local simulators for `make run` (manage.py run_sandbox_marketplaces): loopback ports per marketplace.
 MARKETPLACE_SANDBOX = env.bool("MARKETPLACE_SANDBOX", default=False)
 MARKETPLACE_SANDBOX_HOST = env("MARKETPLACE_SANDBOX_HOST", default="127.0.0.1")
-MARKETPLACE_SANDBOX_PORTS = {"shopee": env.int("SHOPEE_SANDBOX_PORT", default=8701)}
+MARKETPLACE_SANDBOX_PORTS = {"shopee": env.int("SHOPEE_SANDBOX_PORT", default=8701),
+                             "lazada": env.int("LAZADA_SANDBOX_PORT", default=8702)}
 # Shopee Open Platform v2. Shopee publishes no rate limit: stay under SHOPEE_RATE_LIMIT per second per
 # partner (app) and SHOPEE_SHOP_RATE_LIMIT per shop. With MARKETPLACE_SANDBOX on and no partner id set,
 # the sandbox simulator's public test partner is used.
@@ -278,6 +280,19 @@ SHOPEE_PARTNER_ID = env.int("SHOPEE_PARTNER_ID", default=0)
 SHOPEE_PARTNER_KEY = env("SHOPEE_PARTNER_KEY", default="")
 SHOPEE_RATE_LIMIT = env.float("SHOPEE_RATE_LIMIT", default=10.0)
 SHOPEE_SHOP_RATE_LIMIT = env.float("SHOPEE_SHOP_RATE_LIMIT", default=10.0)
+# Lazada Open Platform, Vietnamese gateway. Lazada documents 50 inventory calls per second per seller; other
+# per-API limits are unpublished, so stay under LAZADA_RATE_LIMIT per app and LAZADA_SELLER_RATE_LIMIT per
+# seller and API. With MARKETPLACE_SANDBOX on and no app key set, the sandbox simulator's test app is used.
+LAZADA_API_HOST = env("LAZADA_API_HOST", default="https://api.lazada.vn/rest")
+LAZADA_AUTH_HOST = env("LAZADA_AUTH_HOST", default="https://auth.lazada.com/rest")
+LAZADA_AUTHORIZE_URL = env("LAZADA_AUTHORIZE_URL", default="https://auth.lazada.com/oauth/authorize")
+LAZADA_APP_KEY = env("LAZADA_APP_KEY", default="")
+LAZADA_APP_SECRET = env("LAZADA_APP_SECRET", default="")
+LAZADA_RATE_LIMIT = env.float("LAZADA_RATE_LIMIT", default=100.0)
+LAZADA_SELLER_RATE_LIMIT = env.float("LAZADA_SELLER_RATE_LIMIT", default=10.0)
+LAZADA_INVENTORY_RATE_LIMIT = env.float("LAZADA_INVENTORY_RATE_LIMIT", default=50.0)
+LAZADA_PRICE_QUANTITY_BATCH = env.int("LAZADA_PRICE_QUANTITY_BATCH", default=50)
+LAZADA_IMAGE_MAX_BYTES = env.int("LAZADA_IMAGE_MAX_BYTES", default=1024 * 1024)
 
 # --- Demo data --------------------------------------------------------------------------------
 # ``python manage.py seed_demo`` calls each of these in order. Each is idempotent and returns the

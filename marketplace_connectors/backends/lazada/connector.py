@@ -1,0 +1,352 @@
+"""The Lazada connector: Lazada Open Platform (Vietnamese gateway) behind the platform's Connector interface.
+
+Never a second listing: Lazada has no idempotency key, but a SellerSku is unique in a shop, so before
+every create the connector looks the draft's SKUs up (GetProducts ``sku_seller_list``) and finishes the
+listing it finds instead of creating one; a create refused as a duplicate SellerSku is resolved the same
+way. Images are uploaded as files (UploadImage): our drafts carry bytes, not public URLs, which
+MigrateImage(s) would need (the client implements those too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from marketplace_connectors.base import (
+    AttributeSpec,
+    BatchOutcome,
+    Capability,
+    CategoryNode,
+    Connector,
+    Credentials,
+    ListingDraft,
+    LogisticsChannel,
+    PriceStockUpdate,
+    PublishResult,
+    RemoteListing,
+    TokenSet,
+    ValidationProblem,
+)
+from marketplace_connectors.errors import AuthError, PermanentError
+
+from . import mappers
+from .client import SELLER_SKU_DUPLICATE_CODES, LazadaClient, LazadaError
+from .conf import SANDBOX_APP_KEY, SANDBOX_APP_SECRET, lazada_config
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+INPUT_TYPES = {"singleSelect": "select", "enumInput": "select", "multiSelect": "multi_select",
+               "multiEnumInput": "multi_select"}
+SHIPPING_CHANNEL = "lazada"  # Lazada chooses the carrier itself: one channel, always enabled
+ITEM_MISSING_CODES = {"208", "207", "4137", "EDIT_ITEM_NOT_BELONG_SELLER"}
+PAGE_SIZE = 50  # GetProducts: "The maximum is 50"
+MAX_OFFSET = 10_000
+
+
+def iso(moment: dt.datetime) -> str:
+    """Lazada's ISO 8601 with offset, in Vietnamese time."""
+    return moment.astimezone(VN).isoformat(timespec="seconds")
+
+
+class LazadaConnector(Connector):
+    code = "lazada"
+    display_name = gettext_lazy("Lazada")
+    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK})
+
+    def sandbox(self):
+        """The simulator on a free loopback port with the settings pointing the connector at it."""
+        from marketplace_connectors.base import Sandbox
+
+        from .simulator import LazadaSimulator
+
+        sim = LazadaSimulator(app_key=SANDBOX_APP_KEY, app_secret=SANDBOX_APP_SECRET).start()
+        return Sandbox(
+            simulator=sim,
+            settings={"LAZADA_API_HOST": f"{sim.url}/rest", "LAZADA_AUTH_HOST": f"{sim.url}/rest",
+                      "LAZADA_AUTHORIZE_URL": f"{sim.url}/oauth/authorize", "LAZADA_APP_KEY": SANDBOX_APP_KEY,
+                      "LAZADA_APP_SECRET": SANDBOX_APP_SECRET},
+            callback_params=lambda: {"code": sim.issue_code()[0]},
+            category_id="10000101", attribute_values={"origin": ["Việt Nam"], "shelf_life": ["12 tháng"]},
+            shipping_channel_id=SHIPPING_CHANNEL,
+        )
+
+    def client(self, credentials: Credentials | None = None) -> LazadaClient:
+        if credentials is None:
+            return LazadaClient(lazada_config())
+        return LazadaClient(lazada_config(), seller_id=credentials.shop_id, access_token=credentials.access_token)
+
+    # --- authorisation -------------------------------------------------------------------------
+    def authorization_url(self, *, redirect_url: str) -> str:
+        """Lazada wants ``redirect_uri`` to equal the app's registered callback, so a ``state`` in our
+        callback URL travels in Lazada's own ``state`` parameter instead (it comes back unchanged)."""
+        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+        parts = urlsplit(redirect_url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        state = next((v for k, v in query if k == "state"), "")
+        rest = [(k, v) for k, v in query if k != "state"]
+        callback = urlunsplit(parts._replace(query=urlencode(rest)))
+        return self.client().authorization_url(redirect_url=callback, state=state)
+
+    def _token_set(self, payload: dict, *, seller_id: str = "", shop_name: str = "") -> TokenSet:
+        access, refresh = payload.get("access_token"), payload.get("refresh_token")
+        seller = mappers.seller_id_from_tokens(payload) or seller_id
+        if not access or not refresh or not seller:
+            raise AuthError("token response without tokens or seller", code="no_tokens")
+        expires_in, refresh_expires_in = mappers.token_lifetimes(payload)
+        now = timezone.now()
+        return TokenSet(
+            shop_id=seller, access_token=str(access), refresh_token=str(refresh),
+            access_expires_at=now + dt.timedelta(seconds=expires_in),
+            # refresh_expires_in = 0: the token cannot be refreshed (service-market apps)
+            refresh_expires_at=now + dt.timedelta(seconds=refresh_expires_in) if refresh_expires_in > 0 else None,
+            shop_name=shop_name,
+        )
+
+    def exchange_code(self, *, params: dict[str, str]) -> TokenSet:
+        code = params.get("code", "")
+        if not code:
+            raise AuthError("callback without code", code="bad_callback")
+        tokens = self._token_set(self.client().token_create(code=code))
+        seller = LazadaClient(lazada_config(), seller_id=tokens.shop_id, access_token=tokens.access_token).get_seller()
+        return TokenSet(**{**tokens.__dict__, "shop_name": str(seller.get("name") or "")})
+
+    def refresh(self, *, credentials: Credentials) -> TokenSet:
+        payload = self.client().token_refresh(refresh_token=credentials.refresh_token)
+        return self._token_set(payload, seller_id=credentials.shop_id)
+
+    # --- metadata ------------------------------------------------------------------------------
+    def categories(self, *, credentials: Credentials) -> list[CategoryNode]:
+        rows = mappers.flatten_tree(self.client(credentials).get_category_tree())
+        return [CategoryNode(external_id=i, parent_id=p, name=n, is_leaf=leaf) for i, p, n, leaf in rows]
+
+    def category_attributes(self, *, credentials: Credentials, category_id: str) -> list[AttributeSpec]:
+        specs = []
+        for attr in self.client(credentials).get_category_attributes(category_id=category_id):
+            name = str(attr.get("name") or "")
+            if not name or name in mappers.SYSTEM_ATTRIBUTES or attr.get("attribute_type") == "sku" \
+                    or str(attr.get("is_sale_prop")) == "1":
+                continue
+            options = tuple((str(o.get("name")), str(o.get("name"))) for o in attr.get("options") or [] if o.get("name"))
+            specs.append(AttributeSpec(external_id=name, name=str(attr.get("label") or name),
+                                       mandatory=str(attr.get("is_mandatory")) == "1",
+                                       input_type=INPUT_TYPES.get(str(attr.get("input_type")), "text"), options=options))
+        return specs
+
+    def listing_rules(self, *, credentials: Credentials, category_id: str) -> dict:
+        """Lazada has no API for these limits: the documented ones (see mappers.DEFAULT_RULES)."""
+        return dict(mappers.DEFAULT_RULES)
+
+    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
+        return [LogisticsChannel(external_id=SHIPPING_CHANNEL, name="Lazada", enabled=True)]
+
+    def validate(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = (),
+                 rules: dict | None = None) -> list[ValidationProblem]:
+        return mappers.validate(draft, attributes=attributes, rules=rules)
+
+    def fingerprint(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = ()) -> str:
+        return mappers.content_hash(draft, attributes=attributes)
+
+    # --- listings ------------------------------------------------------------------------------
+    def _upload_images(self, client: LazadaClient, draft: ListingDraft, uploaded: dict[str, str]) -> list[str]:
+        for image in draft.images:
+            if image.key not in uploaded:
+                content, changed = mappers.fit_image(image.content, max_bytes=client.config.image_max_bytes)
+                name = image.filename.rsplit(".", 1)[0] + ".jpg" if changed else image.filename
+                uploaded[image.key] = client.upload_image(filename=name, content=content)
+        return [uploaded[image.key] for image in draft.images]
+
+    def _listings_with_skus(self, client: LazadaClient, skus: list[str], *, since: dt.datetime | None = None) -> list[RemoteListing]:
+        found: dict[str, RemoteListing] = {}
+        for chunk in mappers.chunks(sorted(set(skus)), 100):
+            offset = 0
+            while True:
+                page = client.get_products(filter="all", limit=PAGE_SIZE, offset=offset, sku_seller_list=chunk,
+                                           update_after=iso(since) if since else "")
+                products = page.get("products") or []
+                for product in products:
+                    if str(product.get("status") or "").lower() != "deleted":
+                        found[str(product.get("item_id"))] = mappers.remote_listing(product)
+                offset += len(products)
+                if len(products) < PAGE_SIZE or offset >= int(page.get("total_products") or 0):
+                    break
+        return list(found.values())
+
+    def _adopt_existing(self, client: LazadaClient, credentials: Credentials, draft: ListingDraft,
+                        on_created: Callable[[str], None], uploaded: dict[str, str],
+                        attributes: Sequence[AttributeSpec]) -> PublishResult | None:
+        """The listing that already holds the draft's SKUs (an earlier attempt created it): finish it."""
+        existing = self._listings_with_skus(client, [v.sku for v in draft.variants])
+        if not existing:
+            return None
+        if len(existing) > 1:
+            raise PermanentError(_("Several listings on the shop have this product's SKUs; choose one under "
+                                   "“Existing listings”."), code="ambiguous_sku")
+        on_created(existing[0].external_id)
+        result = self.update(credentials=credentials, external_id=existing[0].external_id, draft=draft,
+                             variant_ids_by_sku=existing[0].variant_ids_by_sku, uploaded_images=uploaded,
+                             attributes=attributes, push_item=False)
+        return PublishResult(external_id=result.external_id, variant_ids_by_sku=result.variant_ids_by_sku,
+                             image_ids=dict(uploaded), calls=client.calls + result.calls)
+
+    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
+                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        client = self.client(credentials)
+        adopted = self._adopt_existing(client, credentials, draft, on_created, uploaded_images, attributes)
+        if adopted is not None:
+            return adopted
+        image_urls = self._upload_images(client, draft, uploaded_images)
+        before_create()
+        try:
+            created = client.create_product(mappers.product_body(draft, image_urls=image_urls, attributes=attributes))
+        except LazadaError as exc:
+            if exc.code in SELLER_SKU_DUPLICATE_CODES:
+                adopted = self._adopt_existing(client, credentials, draft, on_created, uploaded_images, attributes)
+                if adopted is not None:
+                    return adopted
+            raise self._owner_error(exc) from exc
+        item_id = str(created["item_id"])
+        on_created(item_id)
+        ids = {str(s.get("seller_sku")): str(s.get("sku_id")) for s in created.get("sku_list") or []}
+        if any(v.sku not in ids for v in draft.variants):
+            ids.update(self._sku_ids(client, item_id))
+        return PublishResult(external_id=item_id, variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
+                             image_ids=dict(uploaded_images), calls=client.calls)
+
+    def _sku_ids(self, client: LazadaClient, item_id: str) -> dict[str, str]:
+        item = client.get_product_item(item_id=item_id)
+        return {str(s.get("SellerSku") or ""): str(s.get("SkuId")) for s in item.get("skus") or []}
+
+    def update(self, *, credentials: Credentials, external_id: str, draft: ListingDraft,
+               variant_ids_by_sku: dict[str, str], uploaded_images: dict[str, str],
+               attributes: Sequence[AttributeSpec] = (), push_item: bool = True) -> PublishResult:
+        client = self.client(credentials)
+        ids = dict(variant_ids_by_sku)
+        if any(v.sku not in ids for v in draft.variants):
+            try:
+                ids.update(self._sku_ids(client, external_id))
+            except LazadaError as exc:
+                raise self._owner_error(exc) from exc
+        missing = [v.sku for v in draft.variants if v.sku not in ids]
+        if push_item or missing:
+            image_urls = self._upload_images(client, draft, uploaded_images)
+            body = mappers.product_body(draft, image_urls=image_urls, attributes=attributes, with_price_stock=False,
+                                        sku_ids=ids)
+            body["ItemId"] = external_id
+            try:
+                client.update_product(body)
+            except LazadaError as exc:
+                raise self._owner_error(exc) from exc
+            if missing:
+                ids.update(self._sku_ids(client, external_id))
+        return PublishResult(external_id=external_id,
+                             variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
+                             image_ids=dict(uploaded_images), calls=client.calls)
+
+    def update_price_stock(self, *, credentials: Credentials, external_id: str,
+                           updates: Sequence[PriceStockUpdate]) -> BatchOutcome:
+        return self.update_price_stock_many(credentials=credentials, updates=[(external_id, u) for u in updates])
+
+    def update_price_stock_many(self, *, credentials: Credentials,
+                                updates: Sequence[tuple[str, PriceStockUpdate]]) -> BatchOutcome:
+        """Price and stock for SKUs of any listings of the shop, ``(listing id, update)`` pairs, in calls of
+        up to LAZADA_PRICE_QUANTITY_BATCH SKUs (UpdatePriceQuantity takes SKUs of several items at once).
+        Returns per SkuId which succeeded and which failed with Lazada's reason."""
+        client = self.client(credentials)
+        entries = [mappers.price_quantity_entry(item_id=item_id, sku_id=u.external_variant_id, price_vnd=u.price_vnd,
+                                                stock=u.stock)
+                   for item_id, u in updates if u.price_vnd is not None or u.stock is not None]
+        failed: dict[str, str] = {}
+        for chunk in mappers.chunks(entries, client.config.price_quantity_batch):
+            answer = client.update_price_quantity(chunk)
+            if answer.get("code") == "501":
+                failed.update(mappers.failed_skus(answer.get("detail") or [], chunk))
+        tried = {e["SkuId"] for e in entries}
+        return BatchOutcome(succeeded=tuple(sorted(tried - failed.keys())), failed=failed)
+
+    def delist(self, *, credentials: Credentials, external_id: str) -> None:
+        client = self.client(credentials)
+        try:
+            ids = self._sku_ids(client, external_id)
+        except LazadaError as exc:
+            if exc.code in ITEM_MISSING_CODES:
+                return  # already removed
+            raise
+        for chunk in mappers.chunks([f"SkuId_{external_id}_{sku_id}" for sku_id in ids.values()], 50):
+            client.remove_product(sku_ids=chunk)
+
+    def pause(self, *, credentials: Credentials, external_id: str, paused: bool) -> None:
+        client = self.client(credentials)
+        if paused:
+            client.deactivate_product(item_id=external_id)
+            return
+        ids = self._sku_ids(client, external_id)
+        client.update_product({"ItemId": external_id, "Skus": {"Sku": [
+            {"SkuId": sku_id, "SellerSku": sku, "Status": "active"} for sku, sku_id in ids.items()]}})
+
+    def find_by_sku(self, *, credentials: Credentials, sku: str, since: dt.datetime | None = None) -> list[RemoteListing]:
+        since = since - dt.timedelta(seconds=60) if since else None
+        return self._listings_with_skus(self.client(credentials), [sku], since=since)
+
+    def remote_listings(self, *, credentials: Credentials) -> list[RemoteListing]:
+        client = self.client(credentials)
+        found: dict[str, RemoteListing] = {}
+        offset = 0
+        while offset < MAX_OFFSET:
+            page = client.get_products(filter="all", limit=PAGE_SIZE, offset=offset)
+            products = page.get("products") or []
+            for product in products:
+                if str(product.get("status") or "").lower() != "deleted":
+                    found[str(product.get("item_id"))] = mappers.remote_listing(product)
+            offset += len(products)
+            if len(products) < PAGE_SIZE or offset >= int(page.get("total_products") or 0):
+                break
+        return list(found.values())
+
+    # --- orders (the order import builds on this; not yet part of the Connector interface) ---------
+    def orders_updated_since(self, *, credentials: Credentials, since: dt.datetime) -> list[mappers.RemoteOrder]:
+        """Orders changed at or after ``since`` (GetOrders ``update_after``, oldest first, 100 per page),
+        each with its items (GetOrderItems)."""
+        client = self.client(credentials)
+        orders: list[mappers.RemoteOrder] = []
+        offset = 0
+        while True:
+            page = client.get_orders(update_after=iso(since), offset=offset, limit=100)
+            batch = page.get("orders") or []
+            for order in batch:
+                items = client.get_order_items(order_id=str(order.get("order_id")))
+                orders.append(mappers.remote_order(order, items))
+            offset += len(batch)
+            if len(batch) < 100 or offset >= int(page.get("countTotal") or page.get("count") or 0):
+                break
+        return orders
+
+    # --- errors --------------------------------------------------------------------------------
+    @staticmethod
+    def _owner_error(exc: LazadaError) -> PermanentError:
+        """Lazada's refusal in the owner's language, saying what to fix where the code tells us."""
+        detail = "; ".join(str(d.get("message") or d.get("field") or "") for d in exc.detail if isinstance(d, dict))
+        detail = detail or exc.message or exc.code
+        messages = {
+            "4110": _("Lazada needs more category attributes: %(detail)s"),
+            "4125": _("Lazada needs more category attributes: %(detail)s"),
+            "4129": _("Lazada does not accept the characters \" ^ ~ < > | in the name or SKU: %(detail)s"),
+            "4134": _("The Lazada category chosen has sub-categories; choose the most specific one."),
+            "201": _("Lazada does not know the category chosen; choose the category again."),
+            "4105": _("Another listing on the shop already uses one of these SKUs: %(detail)s"),
+            "4126": _("Another listing on the shop already uses one of these SKUs: %(detail)s"),
+            "4141": _("Another listing on the shop already uses one of these SKUs: %(detail)s"),
+            "4138": _("Lazada refused a photo of the product; upload the photos again."),
+            "4139": _("Add at least one photo of the product."),
+            "4104": _("Lazada refused the price: %(detail)s"),
+            "4118": _("Lazada refused the price: %(detail)s"),
+        }
+        template = messages.get(exc.code)
+        text = (template % {"detail": detail} if "%(detail)s" in template else template) if template else \
+            _("Lazada refused the product: %(detail)s") % {"detail": detail}
+        return PermanentError(text, code=f"lazada_{exc.code}", request_id=exc.request_id)
