@@ -14,13 +14,15 @@ A business is **trading online on D** when at least one of these holds:
 
 Verified = (1) or (2); declared = (3). "Trading online (verified + declared)" = (1) or (2) or (3).
 
-Days are calendar days in Asia/Ho_Chi_Minh; "on D" means at any time up to the end of D (23:59:59).
+Days are calendar days in Asia/Ho_Chi_Minh; "on D" means at any moment of D (00:00 to 23:59:59): a
+listing published at 20:00 on D counts, and so does one delisted at 08:00 on D; one delisted at 23:30 the
+day before does not.
 
 **History of listings.** marketplace_connectors keeps no log of status changes yet, so a listing's past is
 reconstructed from the fields it has: a listing counts as live on D when it was published (``published_at``,
 or ``created_at`` when it was linked without one) by the end of D and either it is live now, or it has
 left "live" since (status delisted/paused/failed/rejected with ``published_at`` set) and that change,
-taken as its last update (``updated_at``), happened after D. A listing delisted the day before D is
+taken as its last update (``updated_at``), happened on or after the start of D. A listing delisted the day before D is
 therefore not live on D. What this cannot see: a listing that went off and back on again between D and
 now, or any later edit of a delisted listing (which moves ``updated_at``). A status-change log
 (listing, from, to, changed_at) in marketplace_connectors would make the past exact; see
@@ -71,13 +73,13 @@ def order_window(day: datetime.date) -> tuple[datetime.datetime, datetime.dateti
 
 def listing_evidence(*, day: datetime.date, business_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
     """Business id -> marketplaces on which it had a live listing on ``day`` (one query)."""
-    end = day_end(day)
+    start, end = day_start(day), day_end(day)
     qs = (
         ListingBinding.objects.annotate(live_from=Coalesce("published_at", "created_at"))
         .filter(live_from__lt=end)
-        .filter(Q(status=ListingStatus.LIVE) | Q(published_at__isnull=False, updated_at__gte=end))
-        # A shop disconnected before the end of D no longer vouches for its listings.
-        .exclude(account__status=AccountStatus.DISCONNECTED, account__updated_at__lt=end)
+        .filter(Q(status=ListingStatus.LIVE) | Q(published_at__isnull=False, updated_at__gte=start))
+        # A shop disconnected before D began no longer vouches for its listings.
+        .exclude(account__status=AccountStatus.DISCONNECTED, account__updated_at__lt=start)
     )
     if business_ids is not None:
         qs = qs.filter(account__business_id__in=list(business_ids))
