@@ -29,6 +29,7 @@ the connector: the conformance tests check this server against the documentation
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import hashlib
 import hmac
@@ -245,8 +246,8 @@ class LazadaSimulator:
         self.qc_status = qc_status
         self.refresh_single_use = refresh_single_use
         self.faults = Faults()
-        self.categories = json.loads(json.dumps(DEFAULT_CATEGORIES))
-        self.attributes = json.loads(json.dumps(DEFAULT_ATTRIBUTES))
+        self.categories = copy.deepcopy(DEFAULT_CATEGORIES)
+        self.attributes = copy.deepcopy(DEFAULT_ATTRIBUTES)
         self.sellers: dict[str, Seller] = {
             sid: Seller(seller_id=sid, name=name, user_id=str(900000 + n))
             for n, (sid, name) in enumerate((sellers or {"200100300": "Đặc sản Sen Đồng Tháp"}).items())
@@ -694,10 +695,9 @@ class LazadaSimulator:
         category = _int(params.get("primary_category_id"))
         if category is None:
             raise ApiError("1", "E001: Parameter primary_category_id is mandatory")
-        if category not in self.attributes and str(category) not in self.attributes:
+        if category not in self.attributes:
             raise ApiError("201", f"E201: {category} Invalid CategoryId")
-        own = self.attributes.get(category, self.attributes.get(str(category), []))
-        return SYSTEM_ATTRIBUTES + own
+        return SYSTEM_ATTRIBUTES + self.attributes[category]
 
     # --- images -----------------------------------------------------------------------------------
     def _check_image(self, content: bytes) -> str:
