@@ -167,36 +167,13 @@ def _read_xlsx(path: str, *, progress) -> SheetRows:
         if "xl/workbook.xml" not in names:
             raise FileRejected([Problem("not_spreadsheet")])
         _check_zip_members(archive, what=PurePosixPath(path).name)
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    from .xlsx import XlsxError, read_rows
 
+    formula_cells: list[str] = []
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return _collect(XLSX, read_rows(path, formula_cells), formula_cells, progress)
+    except (XlsxError, zipfile.BadZipFile, ValueError, OSError) as exc:
         raise FileRejected([Problem("file_damaged")]) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        formula_cells: list[str] = []
-
-        def rows() -> Iterator[tuple[int, list]]:
-            for number, row in enumerate(sheet.iter_rows(), start=1):
-                values = []
-                for index, cell in enumerate(row):
-                    value = getattr(cell, "value", None)
-                    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")
-                                                                   and getattr(cell, "data_type", "") == "f"):
-                        formula_cells.append(f"{column_letter(index)}{number}")
-                    values.append(value)
-                yield number, values
-
-        try:
-            return _collect(XLSX, rows(), formula_cells, progress)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            if isinstance(exc, FileRejected):
-                raise
-            raise FileRejected([Problem("file_damaged")]) from exc
-    finally:
-        workbook.close()
 
 
 def _decode_csv(data: bytes) -> str:

@@ -4,14 +4,18 @@ Pure apart from reading the category list: no writes. Rows with problems are ski
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from stdnum import ean
 
 from sme.catalog.models import Category, ProductStatus, Variant
 from sme.catalog.numbers import NumberFormatError, parse_decimal_vn, parse_int_vn
 from sme.catalog.text import text_clean, text_fold
+
+_fold = lru_cache(maxsize=4096)(text_fold)
 
 from .problems import Problem
 from .reading import SheetRows
@@ -51,6 +55,10 @@ def cell_text(value) -> str:
     """A cell as text the way the owner sees it: 12.0 -> "12", NFC-normalised, trimmed."""
     if value is None:
         return ""
+    if type(value) is str:
+        return unicodedata.normalize("NFC", value).strip() if not value.isascii() else value.strip()
+    if type(value) is int:
+        return str(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -110,12 +118,12 @@ def _parse_one(number: int, raw: dict, present: set[str], categories: dict[str, 
         row.product["name"] = text["name"]
     if "category" in present:
         value = text["category"]
-        if value and text_fold(value) not in categories:
+        if value and _fold(value) not in categories:
             row.fail("unknown_category", "category", value=value)
-        row.product["category"] = categories.get(text_fold(value)) if value else None
+        row.product["category"] = categories.get(_fold(value)) if value else None
     if "status" in present:
         value = text["status"]
-        status = STATUS_WORDS.get(text_fold(value)) if value else ""
+        status = STATUS_WORDS.get(_fold(value)) if value else ""
         if status is None:
             row.fail("unknown_status", "status", value=value)
         row.product["status"] = status or ""
@@ -168,8 +176,9 @@ def _whole(row: ParsedRow, raw: dict, key: str, present: set[str], *, minimum: i
             row.fail("required", key)
         row.variant[key] = None
         return
+    value = raw[key]
     try:
-        number = parse_int_vn(raw[key] if isinstance(raw[key], int | float) else text)
+        number = value if type(value) is int else parse_int_vn(value if isinstance(value, float) else text)
     except NumberFormatError:
         row.fail("not_whole_number", key, value=text)
         return
@@ -246,8 +255,11 @@ def _check_across(parsed: list[ParsedRow], present: set[str]) -> None:
                     seen_options[combo] = row.number
 
 
+_EMPTY = {"category": None, "ocop_stars": None}
+
+
 def empty_of(key: str):
-    return {"category": None, "ocop_stars": None, "images": []}.get(key, "")
+    return [] if key == "images" else _EMPTY.get(key, "")
 
 
 def variant_matches(variant: Variant, values: dict) -> bool:
