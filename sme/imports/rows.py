@@ -15,10 +15,10 @@ from sme.catalog.models import Category, ProductStatus, Variant
 from sme.catalog.numbers import NumberFormatError, parse_decimal_vn, parse_int_vn
 from sme.catalog.text import text_clean, text_fold
 
-_fold = lru_cache(maxsize=4096)(text_fold)
-
 from .problems import Problem
 from .reading import SheetRows
+
+_fold = lru_cache(maxsize=4096)(text_fold)
 
 PRODUCT_FIELDS = ["name", "category", "brand", "status", "description", "option1_name", "option2_name",
                   "ocop_stars", "ocop_certificate_no", "images"]
