@@ -1,0 +1,79 @@
+"""The page, the command, the API, the CSV and the XLSX exports show the same numbers."""
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from adoption.indicator import snapshot_store
+from adoption.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _command(*args) -> str:
+    out = io.StringIO()
+    call_command("adoption_report", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["from snapshot", "computed now"])
+def test_command_api_exports_and_page_agree(client, province, stored):
+    # given
+    day = province.day.isoformat()
+    if stored:
+        snapshot_store(day=province.day)
+    _record, token = api_token_create(user=province.officer, name="Superset")
+    client.force_login(province.officer)
+
+    # when
+    command = json.loads(_command("--date", day, "--by", "ward", "--format", "json"))
+    command_csv = list(csv.DictReader(io.StringIO(_command("--date", day, "--by", "ward", "--format", "csv"))))
+    api = client.get(reverse("adoption:api_indicator") + f"?date={day}&by=ward",
+                     HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    page = client.get(reverse("adoption:dashboard") + f"?date={day}&by=ward")
+    export_csv = client.get(reverse("adoption:export", args=["breakdown", "csv"]) + f"?date={day}&by=ward")
+    export_xlsx = client.get(reverse("adoption:export", args=["breakdown", "xlsx"]) + f"?date={day}&by=ward")
+    headline_xlsx = client.get(reverse("adoption:export", args=["headline", "xlsx"]) + f"?date={day}")
+
+    # then: the known answers, everywhere
+    assert command["series"]["sme"]["denominator"] == 7
+    assert command["series"]["sme"]["verified"] == 1
+    assert command["series"]["sme"]["verified_and_declared"] == 2
+    assert command["series"]["sme"]["verified_share_percent"] == 14.3
+    assert command["series"]["sme"]["verified_and_declared_share_percent"] == 28.6
+    assert command["series"]["sme"]["gap_verified_and_declared"] == 2
+    assert api["series"] == command["series"]
+    assert api["breakdowns"] == command["breakdowns"]
+    assert command["from_snapshot"] is stored
+
+    sme_total = next(r for r in command_csv if r["series"] == "sme" and r["dimension"] == "total")
+    assert (sme_total["denominator"], sme_total["verified"], sme_total["verified_and_declared"]) == ("7", "1", "2")
+    lai_vung_csv = next(r for r in command_csv if r["series"] == "sme" and r["key"] == "30226")
+    assert (lai_vung_csv["denominator"], lai_vung_csv["verified_and_declared"]) == ("3", "1")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-figure="verified-share">14.3%' in html
+    assert 'data-figure="online-share">28.6%' in html
+    assert 'data-figure="online-count">2<' in html
+    assert "2 more SMEs must trade online to reach 55%" in html
+
+    rows = list(csv.reader(io.StringIO(export_csv.content.decode("utf-8-sig"))))
+    lai_vung = next(r for r in rows if r[2] == "30226" and r[0] == "SMEs")
+    assert lai_vung[4:9] == ["3", "1", "33.3", "1", "33.3"]
+
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx.content))
+    data = book.worksheets[0]
+    xlsx_lai_vung = next(r for r in data.iter_rows(values_only=True) if r[2] == "30226" and r[0] == "SMEs")
+    assert xlsx_lai_vung[4:9] == (3, 1, 33.3, 1, 33.3)
+    notes = {r[0]: r[1] for r in book["Notes"].iter_rows(values_only=True) if r and r[0]}
+    assert notes["Numbers for the day"] == day
+    assert "Trading online (verified)" in notes
+    headline = openpyxl.load_workbook(io.BytesIO(headline_xlsx.content)).worksheets[0]
+    sme_row = next(r for r in headline.iter_rows(values_only=True) if r[0] == "SMEs")
+    assert sme_row[4:9] == (7, 1, 14.3, 2, 28.6)
