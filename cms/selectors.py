@@ -190,7 +190,10 @@ def _active_language() -> str:
     return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def _active_locale() -> Locale | None:
+def _active_locale(default: Locale | None = None) -> Locale | None:
+    """The active language's locale; ``default`` saves a query when the active language is the default."""
+    if default is not None and default.language_code == _active_language():
+        return default
     try:
         return Locale.get_active()
     except Locale.DoesNotExist:
@@ -200,10 +203,10 @@ def _active_locale() -> Locale | None:
 # --- The journey's content -----------------------------------------------------------------------
 
 
-def journey_canonical() -> OnboardingJourneyPage | None:
+def journey_canonical(*, default: Locale | None = None) -> OnboardingJourneyPage | None:
     """The live journey of the default-language (Vietnamese) tree, or None before one is written."""
     return (
-        OnboardingJourneyPage.objects.live().filter(locale=Locale.get_default())
+        OnboardingJourneyPage.objects.live().filter(locale=default or Locale.get_default())
         .order_by("path").first()
     )
 
@@ -213,9 +216,9 @@ def journey_step_list(*, journey: OnboardingJourneyPage) -> list[OnboardingStepP
     return list(OnboardingStepPage.objects.live().child_of(journey).select_related("locale").order_by("path"))
 
 
-def _localized(pages: list, model) -> dict[UUID, object]:
+def _localized(pages: list, model, *, default: Locale | None = None) -> dict[UUID, object]:
     """translation_key -> live translation in the active language, for each of ``pages`` (one query)."""
-    locale = _active_locale()
+    locale = _active_locale(default)
     if locale is None or not pages:
         return {}
     keys = [p.translation_key for p in pages if p.locale_id != locale.pk]
@@ -227,14 +230,19 @@ def _localized(pages: list, model) -> dict[UUID, object]:
     return {p.translation_key: p for p in qs}
 
 
-def journey_localized(*, journey: OnboardingJourneyPage) -> OnboardingJourneyPage:
-    return journey.localized.specific if journey else journey
+def journey_localized(*, journey: OnboardingJourneyPage, default: Locale | None = None) -> OnboardingJourneyPage:
+    """The journey in the active language (live translation), else the journey itself."""
+    translated = _localized([journey], OnboardingJourneyPage, default=default)
+    return translated.get(journey.translation_key, journey)
 
 
 # --- Facts about businesses (targeting) ----------------------------------------------------------
 
-def business_facts_bulk(*, business_ids: Collection[int]) -> dict[int, BusinessFacts]:
-    """Targeting facts for each business: three queries whatever the number of businesses."""
+def business_facts_bulk(
+    *, business_ids: Collection[int], businesses: Collection[Business] = ()
+) -> dict[int, BusinessFacts]:
+    """Targeting facts for each business: three queries whatever the number of businesses (two when the
+    ``businesses`` themselves are given)."""
     marketplaces: dict[int, set[str]] = defaultdict(set)
     for business_id, marketplace in MarketplaceInterest.objects.filter(
         business_id__in=business_ids
@@ -247,9 +255,9 @@ def business_facts_bulk(*, business_ids: Collection[int]) -> dict[int, BusinessF
         ).values_list("business_id", "marketplace"):
             marketplaces[business_id].add(marketplace)
     facts = {}
-    for pk, legal_form, main_sector in Business.objects.filter(pk__in=business_ids).values_list(
-        "pk", "legal_form", "main_sector"
-    ):
+    rows = [(b.pk, b.legal_form, b.main_sector) for b in businesses] or Business.objects.filter(
+        pk__in=business_ids).values_list("pk", "legal_form", "main_sector")
+    for pk, legal_form, main_sector in rows:
         facts[pk] = BusinessFacts(
             legal_form=legal_form,
             sector_group=sector_group_for(main_sector) if main_sector else None,
@@ -277,9 +285,9 @@ def step_applies(*, step: OnboardingStepPage, facts: BusinessFacts) -> bool:
 
 
 def _records_for(
-    *, steps: list[OnboardingStepPage], business_ids: list[int]
+    *, steps: list[OnboardingStepPage], business_ids: list[int], businesses: Collection[Business] = ()
 ) -> tuple[dict[int, dict[UUID, StepRecord]], dict[int, BusinessFacts], dict[int, dict[UUID, set[str]]]]:
-    facts = business_facts_bulk(business_ids=business_ids)
+    facts = business_facts_bulk(business_ids=business_ids, businesses=businesses)
     milestone_keys = {s.milestone for s in steps if s.completion_rule == CompletionRule.AUTOMATIC and s.milestone}
     milestones = milestones_evaluate(keys=milestone_keys, business_ids=business_ids)
     step_keys = [s.translation_key for s in steps]
@@ -359,12 +367,13 @@ def journey_progress_for_business(
     *, business: Business, journey: OnboardingJourneyPage | None = None
 ) -> JourneyProgress | None:
     """The owner's view: the steps that apply, in order and in the active language, with their states."""
-    canonical = journey_canonical() if journey is None else _canonical_of(journey)
+    default = Locale.get_default()
+    canonical = journey_canonical(default=default) if journey is None else _canonical_of(journey, default=default)
     if canonical is None:
         return None
     steps = journey_step_list(journey=canonical)
-    records, facts, ticks = _records_for(steps=steps, business_ids=[business.pk])
-    localized = _localized(steps, OnboardingStepPage)
+    records, facts, ticks = _records_for(steps=steps, business_ids=[business.pk], businesses=[business])
+    localized = _localized(steps, OnboardingStepPage, default=default)
     views = []
     for step in steps:
         record = records.get(business.pk, {}).get(step.translation_key)
@@ -373,7 +382,7 @@ def journey_progress_for_business(
         views.append(StepView(step=step, page=localized.get(step.translation_key, step), record=record,
                               number=len(views) + 1))
     return JourneyProgress(
-        journey=journey_localized(journey=canonical),
+        journey=journey if journey is not None else journey_localized(journey=canonical, default=default),
         business=business,
         steps=views,
         target_marketplaces=facts[business.pk].marketplaces if business.pk in facts else frozenset(),
@@ -381,8 +390,7 @@ def journey_progress_for_business(
     )
 
 
-def _canonical_of(journey: OnboardingJourneyPage) -> OnboardingJourneyPage | None:
-    default = Locale.get_default()
+def _canonical_of(journey: OnboardingJourneyPage, *, default: Locale) -> OnboardingJourneyPage | None:
     if journey.locale_id == default.pk:
         return journey
     return OnboardingJourneyPage.objects.live().filter(
@@ -406,11 +414,12 @@ def journey_progress_for_request(*, request, journey: OnboardingJourneyPage | No
 
 def faq_list(*, topic: str = "") -> list[FrequentlyAskedQuestion]:
     """FAQs in the active language; a question not yet translated shows in Vietnamese. Two queries."""
-    qs = FrequentlyAskedQuestion.objects.filter(locale=Locale.get_default()).select_related("locale")
+    default = Locale.get_default()
+    qs = FrequentlyAskedQuestion.objects.filter(locale=default).select_related("locale")
     if topic:
         qs = qs.filter(topic=topic)
     canonical = list(qs)
-    localized = _localized(canonical, FrequentlyAskedQuestion)
+    localized = _localized(canonical, FrequentlyAskedQuestion, default=default)
     return [localized.get(f.translation_key, f) for f in canonical]
 
 

@@ -123,7 +123,7 @@ def test_every_block_renders_on_a_step_page(client):
     assert f'<video controls preload="metadata" src="{document.url}"' in html
     assert "<li>Mở ứng dụng</li><li>Chọn sản phẩm</li>" in html
     assert 'type="checkbox" name="items"' in html and "Có mã số thuế" in html
-    assert 'class="callout callout-legal"' in html and "Legal note: Nghị định 13" in html
+    assert 'class="callout callout-legal"' in html and "Quy định pháp luật: Nghị định 13" in html
     assert "Riêng cho Shopee" in html and "Riêng cho Lazada" not in html
 
 
@@ -137,7 +137,7 @@ def test_call_to_action_links_to_the_platform_action(client, settings):
     # when
     html = client.get(step.url).content.decode()
     # then
-    assert f'<a class="button" href="{reverse("cms:journey")}">Connect a marketplace: Shopee</a>' in html
+    assert f'<a class="button" href="{reverse("cms:journey")}">Kết nối sàn: Shopee</a>' in html
     assert f'<a class="button" href="{reverse("catalog:product_create")}">Thêm sản phẩm ngay</a>' in html
 
 
@@ -157,7 +157,7 @@ def test_visitors_who_are_not_owners_see_every_marketplace_section(client):
     # when
     html = client.get(step.url).content.decode()
     # then
-    assert "Riêng cho Lazada" in html and "For sellers on Lazada" in html
+    assert "Riêng cho Lazada" in html and "Dành cho người bán trên Lazada" in html
 
 
 def test_video_block_accepts_exactly_one_source_from_allowed_hosts():

@@ -71,7 +71,7 @@ def test_checklist_step_is_in_progress_until_every_item_is_ticked():
     # then
     state = journey_progress_for_business(business=business).steps[0]
     assert (state.status, state.record.count, state.record.target) == (StepStatus.IN_PROGRESS, 1, 3)
-    assert state.hint == "1 of 3 items ticked."
+    assert state.hint == "Đã đánh dấu 1/3 mục."
     # when
     for item_id in (second, third):
         ChecklistTick.objects.create(business=business, step_key=step.translation_key, item_id=item_id)
@@ -90,7 +90,7 @@ def test_ten_active_products_hint_says_how_many_are_missing():
     state = journey_progress_for_business(business=business).steps[0]
     # then
     assert state.status == StepStatus.IN_PROGRESS
-    assert state.hint == "You have 3 active products; 7 more to reach this step."
+    assert state.hint == "Bạn có 3 sản phẩm đang bán; cần thêm 7 sản phẩm để hoàn thành bước này."
 
 
 def test_legal_form_targeting_changes_what_counts():

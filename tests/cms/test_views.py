@@ -152,7 +152,7 @@ def test_checklist_rejects_an_item_of_another_step_and_changes_nothing(client):
                            {"item": other.checklist_item_ids()[0], "checked": "1"}, HTTP_X_REQUESTED_WITH="fetch")
     # then
     assert response.status_code == 400
-    assert "no longer exists" in response.json()["error"]
+    assert "không còn trong danh sách" in response.json()["error"]
     assert not ChecklistTick.objects.exists()
 
 
@@ -181,8 +181,8 @@ def test_step_page_shows_the_owner_context(client):
     # when
     html = client.get(step.url).content.decode()
     # then
-    assert "You have 3 active products; 7 more to reach this step." in html
-    assert "Step 1 of 1" in html
+    assert "Bạn có 3 sản phẩm đang bán; cần thêm 7 sản phẩm để hoàn thành bước này." in html
+    assert "Bước 1/1" in html
 
 
 def test_marketplaces_form_saves_the_choice_and_refuses_unknown_codes(client):
