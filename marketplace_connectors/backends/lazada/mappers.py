@@ -104,8 +104,9 @@ def product_body(draft: ListingDraft, *, image_urls: list[str], attributes: Sequ
     through UpdatePriceQuantity; ``sku_ids`` names the SKUs that exist, the others are added)."""
     skus = []
     for v in draft.variants:
-        sku = sku_body(draft, v, sku_id=(sku_ids or {}).get(v.sku, ""))
-        if with_price_stock:
+        sku_id = (sku_ids or {}).get(v.sku, "")
+        sku = sku_body(draft, v, sku_id=sku_id)
+        if with_price_stock or not sku_id:  # a SKU being added needs its price and stock
             sku["price"] = str(v.price_vnd)
             sku["quantity"] = str(max(0, v.stock))
         skus.append(sku)
