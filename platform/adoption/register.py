@@ -184,9 +184,12 @@ def _raw_rows(path: str) -> tuple[list[tuple[int, list]], list[str]]:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            # A file object: the stored name carries no extension, and content decides the type anyway.
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            handle.close()
             raise _reject("file_damaged") from exc
         try:
             for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
@@ -202,6 +205,7 @@ def _raw_rows(path: str) -> tuple[list[tuple[int, list]], list[str]]:
             raise _reject("file_damaged") from exc
         finally:
             workbook.close()
+            handle.close()
         return rows, formula_cells
     with open(path, "rb") as fh:
         try:
