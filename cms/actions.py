@@ -12,13 +12,12 @@ from .choices import PlatformAction
 
 # action -> candidate url names; "{marketplace}" candidates take the marketplace code as an argument.
 PLATFORM_ACTION_URLS: dict[str, tuple[str, ...]] = {
-    PlatformAction.COMPLETE_PROFILE: ("businesses:profile_edit", "businesses:edit", "businesses:home"),
-    PlatformAction.ADD_PRODUCT: ("catalog:product_create", "catalog:product_add", "catalog:product_list"),
-    PlatformAction.IMPORT_CATALOG: ("imports:upload", "imports:start", "imports:new", "imports:home",
-                                    "imports:import_list"),
-    PlatformAction.CONNECT_MARKETPLACE: ("marketplaces:connect{marketplace}", "marketplaces:account_list"),
-    PlatformAction.PUBLISH_LISTINGS: ("marketplaces:listing_list", "marketplaces:listings",
-                                      "marketplaces:account_list"),
+    PlatformAction.COMPLETE_PROFILE: ("businesses:edit", "businesses:home"),
+    PlatformAction.ADD_PRODUCT: ("catalog:product_create", "catalog:product_list"),
+    PlatformAction.IMPORT_CATALOG: ("imports:home",),
+    # Connecting starts with a POST from the shops page, so the button leads there.
+    PlatformAction.CONNECT_MARKETPLACE: ("marketplaces:account_list",),
+    PlatformAction.PUBLISH_LISTINGS: ("marketplaces:account_list",),
     PlatformAction.CHOOSE_PLAN: ("billing:plans",),
     PlatformAction.VIEW_ORDERS: ("marketplaces:order_list", "orders:list", "marketplaces:account_list"),
 }

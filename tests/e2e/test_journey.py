@@ -1,6 +1,6 @@
 """A new owner follows the guided journey on a phone: progress starts at 0%, a checklist saves as it is
-ticked (no page reload), adding a product with a photo turns the matching steps done automatically and moves
-the progress bar, and switching to English shows the translated journey."""
+ticked (no page reload), adding a product with a photo and connecting the sandbox Shopee shop turn the matching
+steps done automatically and move the progress bar, and switching to English shows the translated journey."""
 
 import re
 
@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from cms.demo import seed_journey
 from tests.cms.factories import owner_of, photo_bytes
 from tests.factories import DEFAULT_PASSWORD
+from tests.marketplace_connectors.conftest import media, shopee  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,8 +19,7 @@ def progress_value(page) -> str:
     return page.locator("#journey-progress").get_attribute("value")
 
 
-def test_owner_follows_the_journey_and_sees_progress(live_server, page, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def test_owner_follows_the_journey_and_sees_progress(live_server, page, shopee):  # noqa: F811
     base = live_server.url
     # given the seeded journey and a new company owner, signed in
     seed_journey()
@@ -78,6 +78,22 @@ def test_owner_follows_the_journey_and_sees_progress(live_server, page, settings
     photo_step = page.locator(".cms-step", has_text="Chụp ảnh và viết mô tả sản phẩm")
     expect(photo_step.locator(".cms-status")).to_contain_text("Tự động hoàn thành ngày")
     expect(page.locator(".cms-next-step h2")).to_have_text("Đăng ký kinh doanh và biết quy mô của mình")
+
+    # when they follow the "connect" step's button and connect the sandbox Shopee shop
+    page.get_by_role("link", name="Kết nối gian hàng trên sàn").click()
+    page.get_by_role("link", name="Kết nối gian hàng").click()
+    page.wait_for_url("**/marketplaces/")
+    page.get_by_role("button", name="Kết nối shop Shopee").click()
+    page.wait_for_url(re.compile(re.escape(shopee.url) + r"/api/v2/shop/auth_partner.*"))
+    page.get_by_role("button", name="Đồng ý ủy quyền").click()
+    page.wait_for_url(re.compile(r".*/marketplaces/\d+/$"))
+
+    # then the connect step is done and the bar moved to 4 of 10
+    page.goto(base + "/getting-started/")
+    assert progress_value(page) == "4"
+    expect(page.locator(".cms-percent")).to_have_text("40%")
+    connect_step = page.locator(".cms-step", has_text="Kết nối gian hàng trên sàn")
+    expect(connect_step.locator(".cms-status")).to_contain_text("Tự động hoàn thành ngày")
 
     # when they switch to English
     page.get_by_test_id("lang-en").click()
