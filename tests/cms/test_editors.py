@@ -84,3 +84,21 @@ def test_business_members_cannot_open_the_admin(client):
 
     client.force_login(owner_user())
     assert client.get(f"/admin/pages/{journey().pk}/").status_code == 302
+
+
+def test_editor_preview_shows_a_draft_with_every_marketplace_section(rf):
+    # given a draft change to a live step
+    from tests.cms.factories import block
+
+    step = add_step(title="Xem trước", body=[block("rich_text", "<p>Bản đã đăng</p>")])
+    step.body = [block("rich_text", "<p>Bản nháp mới</p>"),
+                 block("marketplace_section", {"marketplace": "tiki", "heading": "Riêng cho Tiki",
+                                               "content": [block("rich_text", "<p>Giấy tờ theo ngành</p>")]})]
+    request = rf.get("/")
+    request.user = UserFactory(roles=[Role.CONTENT_EDITOR])
+    # when
+    response = step.make_preview_request(original_request=request)
+    # then
+    html = response.content.decode()
+    assert "Bản nháp mới" in html and "Bản đã đăng" not in html
+    assert "Riêng cho Tiki" in html
