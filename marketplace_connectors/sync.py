@@ -291,7 +291,7 @@ def _push(binding: ListingBinding, *, draft: ListingDraft, attributes: list) -> 
             _forget_attempt(binding, uploaded)  # a definite refusal (429, 5xx): nothing was created
             raise
         if result is not None:
-            _store_result(binding, draft, result.variant_ids_by_sku, uploaded, content_hash, price_stock_pushed=True)
+            _store_result(binding, draft, result.variant_ids_by_sku, uploaded, content_hash)
             return
     known = dict(VariantBinding.objects.filter(listing=binding).values_list("variant__sku", "external_id"))
     push_item = binding.payload_hash != content_hash
@@ -299,15 +299,16 @@ def _push(binding: ListingBinding, *, draft: ListingDraft, attributes: list) -> 
         credentials=c, external_id=binding.external_id, draft=draft, variant_ids_by_sku=known,
         uploaded_images=uploaded, attributes=attributes, push_item=push_item))
     ids = result.variant_ids_by_sku
-    _price_stock(binding, draft, ids)
-    _store_result(binding, draft, ids, uploaded, content_hash, price_stock_pushed=True)
+    failed = _price_stock(binding, draft, ids)
+    _store_result(binding, draft, ids, uploaded, content_hash, failed=failed)
 
 
-def _price_stock(binding: ListingBinding, draft: ListingDraft, ids: dict[str, str]) -> None:
-    """Push only the prices and stock that differ from what was last pushed."""
+def _price_stock(binding: ListingBinding, draft: ListingDraft, ids: dict[str, str]) -> dict[str, str]:
+    """Push only the prices and stock that differ from what was last pushed, batched by the connector.
+    Returns {sku: reason} for the variants the marketplace refused (the others are done)."""
     connector = services.account_connector(account=binding.account)
     if not connector.supports(Capability.PRICE_STOCK):
-        return
+        return {}
     last = {vb.variant_id: vb for vb in VariantBinding.objects.filter(listing=binding)}
     updates = []
     for v in draft.variants:
@@ -319,34 +320,38 @@ def _price_stock(binding: ListingBinding, draft: ListingDraft, ids: dict[str, st
         if price is not None or stock is not None:
             updates.append(PriceStockUpdate(external_variant_id=ids[v.sku], price_vnd=price, stock=stock))
     if not updates:
-        return
+        return {}
     outcome = services.with_fresh_token(account=binding.account, call=lambda c: connector.update_price_stock(
         credentials=c, external_id=binding.external_id, updates=updates))
-    if outcome.failed:
-        by_external = {ids[v.sku]: v.sku for v in draft.variants if v.sku in ids}
-        detail = "; ".join(f"{by_external.get(k, k)}: {reason}" for k, reason in outcome.failed.items())
-        raise PermanentError(detail, code="price_stock_partial")
+    by_external = {ids[v.sku]: v.sku for v in draft.variants if v.sku in ids}
+    return {by_external.get(k, k): reason for k, reason in outcome.failed.items()}
 
 
 @transaction.atomic
 def _store_result(binding: ListingBinding, draft: ListingDraft, ids: dict[str, str], uploaded: dict[str, str],
-                  content_hash: str, *, price_stock_pushed: bool) -> None:
+                  content_hash: str, *, failed: dict[str, str] | None = None) -> None:
+    """Record the pushed state per variant; variants the marketplace refused keep their previous values
+    and get the reason, and the listing shows which ones to check."""
+    failed = failed or {}
     for v in draft.variants:
         if v.sku not in ids:
             continue
-        VariantBinding.objects.update_or_create(
-            account=binding.account, variant_id=v.variant_id,
-            defaults={"listing": binding, "external_id": ids[v.sku], "last_price_vnd": v.price_vnd,
-                      "last_stock": v.stock, "last_error": ""},
-        )
+        defaults = {"listing": binding, "external_id": ids[v.sku], "last_error": failed.get(v.sku, "")}
+        if v.sku not in failed:
+            defaults.update(last_price_vnd=v.price_vnd, last_stock=v.stock)
+        VariantBinding.objects.update_or_create(account=binding.account, variant_id=v.variant_id, defaults=defaults)
     now = timezone.now()
+    error = ""
+    if failed:
+        detail = "; ".join(f"{sku}: {reason}" for sku, reason in sorted(failed.items()))
+        error = _("Shopee refused the price or stock of some variants: %(detail)s") % {"detail": detail}
     ListingBinding.objects.filter(pk=binding.pk).update(
-        status=ListingStatus.LIVE, payload_hash=content_hash, image_ids=uploaded, last_error="", claimed_at=None,
-        attempt_started_at=None, last_synced_at=now,
+        status=ListingStatus.REJECTED if failed else ListingStatus.LIVE, payload_hash=content_hash,
+        image_ids=uploaded, last_error=error, claimed_at=None, attempt_started_at=None, last_synced_at=now,
         published_at=binding.published_at or now,
     )
-    _attempt(binding, outcome=SyncAttempt.Outcome.OK)
-    _run_count(binding, ok=True)
+    _attempt(binding, outcome=SyncAttempt.Outcome.FAILED if failed else SyncAttempt.Outcome.OK, message=error)
+    _run_count(binding, ok=not failed)
 
 
 # --- recovery -----------------------------------------------------------------------------------

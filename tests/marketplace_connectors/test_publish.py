@@ -100,3 +100,24 @@ def test_unmapped_category_is_a_validation_problem(connected, shopee):
         problems = sync.listing_validate(account=connected, product=product)
     assert [p.field for p in problems] == ["category"]
     assert shopee.count(path=ADD) == 0
+
+
+def test_partial_stock_failure_is_kept_per_variant(connected, shopee, django_capture_on_commit_callbacks):
+    # given a live listing whose second model has 8 units reserved by buyers on Shopee
+    map_rice(connected)
+    product = make_product(connected.business, n=6)
+    publish(connected, [product], django_capture_on_commit_callbacks)
+    shopee.items()[0].models[1].reserved = 8
+    first, second = Variant.objects.get(sku="GAO-0006-1"), Variant.objects.get(sku="GAO-0006-2")
+    stock_adjust(variant=first, new_quantity=5, reason="manual", actor=None)
+    stock_adjust(variant=second, new_quantity=3, reason="manual", actor=None)
+    # when
+    publish(connected, [product], django_capture_on_commit_callbacks, kind=SyncKind.SYNC)
+    # then the first variant's stock went through, the second is refused and says so
+    assert [m.stock for m in shopee.items()[0].models] == [5, 21]
+    ok, refused = (VariantBinding.objects.get(variant=first), VariantBinding.objects.get(variant=second))
+    assert (ok.last_stock, ok.last_error) == (5, "")
+    assert refused.last_stock == 21 and "reserved" in refused.last_error
+    binding = ListingBinding.objects.get(product=product)
+    assert binding.status == ListingStatus.REJECTED and "GAO-0006-2" in binding.last_error
+    assert "GAO-0006-1" not in binding.last_error
