@@ -8,7 +8,6 @@ import uuid
 
 from django.contrib.auth.models import Group
 from wagtail.models import Locale
-from wagtail.rich_text import RichText
 
 from accounts.demo import DemoLogin
 from accounts.models import User
@@ -112,11 +111,12 @@ def seed_journey() -> list[DemoLogin]:
         return []
     if not home.sections:
         home.sections = _home_sections(HOME["vi"]["sections"], "home")
+        home.body = home.body or HOME["vi"]["body"]
         _publish(home)
     en_home = HOME["en"]
     _translation(home, en, title=en_home["title"], intro=en_home["intro"],
                  call_to_action_label=en_home["call_to_action_label"],
-                 body=RichText(""), sections=_home_sections(en_home["sections"], "home"))
+                 body=en_home["body"], sections=_home_sections(en_home["sections"], "home"))
 
     journey = OnboardingJourneyPage.objects.child_of(home).first()
     if journey is None:

@@ -229,11 +229,11 @@ FAQS = [
     {
         "topic": "platform",
         "vi": ("Dùng nền tảng này có mất phí không?",
-               "<p>Các tính năng cơ bản (hồ sơ, danh mục, hành trình hướng dẫn) miễn phí. Các gói trả phí và "
-               "voucher do tỉnh tài trợ được nêu ở mục Gói dịch vụ.</p>"),
+               "<p>Gói Miễn phí gồm hồ sơ, danh mục, hành trình hướng dẫn và một sàn kết nối. Các gói trả phí và "
+               "voucher do tỉnh tài trợ được nêu ở mục Gói dịch vụ và thanh toán.</p>"),
         "en": ("Does the platform cost anything?",
-               "<p>The basics (profile, catalog, guided journey) are free. Paid plans and province-sponsored "
-               "vouchers are described under Plan and billing.</p>"),
+               "<p>The Free plan covers the profile, the catalog, the guided journey and one connected "
+               "marketplace. Paid plans and province-sponsored vouchers are described under Plan and billing.</p>"),
     },
     {
         "topic": "getting_started",
@@ -284,6 +284,17 @@ FAQS = [
 
 HOME = {
     "vi": {
+        "body": (
+            "<h2>Chương trình giúp gì cho bạn?</h2>"
+            "<p>Tỉnh Đồng Tháp đặt mục tiêu hơn 55% doanh nghiệp nhỏ và vừa kinh doanh trên sàn thương mại điện "
+            "tử và 100% sản phẩm OCOP được bán online. Nền tảng này giúp bạn đi từng bước: hoàn thiện hồ sơ, đưa "
+            "sản phẩm lên một lần rồi đăng lên nhiều sàn, giữ tồn kho khớp giữa các sàn, và nhận hướng dẫn bằng "
+            "tiếng Việt ở mỗi bước.</p>"
+            "<ul><li>Hộ kinh doanh và doanh nghiệp đều tham gia được.</li>"
+            "<li>Hành trình hướng dẫn tự ghi nhận tiến độ từ dữ liệu của bạn.</li>"
+            "<li>Gói Miễn phí đủ để bắt đầu với một sàn; voucher do tỉnh tài trợ giúp dùng các gói cao hơn.</li>"
+            "</ul>"
+        ),
         "sections": [
             ("target", 55, 2025, "Doanh nghiệp nhỏ và vừa kinh doanh trên sàn thương mại điện tử",
              "Kế hoạch 241/KH-UBND ngày 6/7/2022 của UBND tỉnh Đồng Tháp"),
@@ -298,6 +309,17 @@ HOME = {
                   "products to Shopee, Lazada, TikTok Shop, Tiki and their own website: free, step by step, in "
                   "Vietnamese and English."),
         "call_to_action_label": "Register your business",
+        "body": (
+            "<h2>What the programme does for you</h2>"
+            "<p>Đồng Tháp province aims for more than 55% of its small and medium businesses trading on e-commerce "
+            "marketplaces and for every OCOP product to be sold online. This platform takes you step by step: "
+            "complete your profile, enter your products once and publish them to several marketplaces, keep stock "
+            "in step across them, and get guidance at every step.</p>"
+            "<ul><li>Household businesses and enterprises can both join.</li>"
+            "<li>The guided journey records your progress from your own data.</li>"
+            "<li>The Free plan is enough to start on one marketplace; province-sponsored vouchers help with the "
+            "larger plans.</li></ul>"
+        ),
         "sections": [
             ("target", 55, 2025, "Small and medium businesses trading on e-commerce marketplaces",
              "Plan 241/KH-UBND of 6 July 2022, Đồng Tháp People's Committee"),
