@@ -126,10 +126,6 @@ class StepView:
         return self.step.completion_rule == CompletionRule.MARK_DONE
 
     @property
-    def is_translated(self) -> bool:
-        return self.page.pk != self.step.pk or self.step.locale.language_code == _active_language()
-
-    @property
     def hint(self) -> str:
         """What the owner has and still needs, in their language ("you have 3 active products; 7 more...")."""
         record = self.record
