@@ -88,31 +88,34 @@ def stock_set_many(
     wanted = {change.variant.pk: change for change in changes}
     ids = list(wanted)
     with transaction.atomic():
+        current: dict[int, int] = {}
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
-            current = dict(
+            current.update(
                 Variant.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", "stock")
             )
-            to_update = []
-            for pk in chunk:
-                change = wanted[pk]
-                delta = change.quantity - current[pk]
-                change.variant.stock = change.quantity
-                if delta == 0:
-                    continue
-                to_update.append(change.variant)
-                movements.append(
-                    StockMovement(
-                        business_id=change.variant.business_id,
-                        variant_id=pk,
-                        delta=delta,
-                        quantity_after=change.quantity,
-                        reason=reason,
-                        reference=reference[:120],
-                        actor=actor,
-                    )
+        by_quantity: dict[int, list[int]] = {}
+        for pk in ids:
+            change = wanted[pk]
+            delta = change.quantity - current[pk]
+            change.variant.stock = change.quantity
+            if delta == 0:
+                continue
+            by_quantity.setdefault(change.quantity, []).append(pk)
+            movements.append(
+                StockMovement(
+                    business_id=change.variant.business_id,
+                    variant_id=pk,
+                    delta=delta,
+                    quantity_after=change.quantity,
+                    reason=reason,
+                    reference=reference[:120],
+                    actor=actor,
                 )
-            if to_update:
-                Variant.objects.bulk_update(to_update, ["stock"], batch_size=500)
+            )
+        # One plain UPDATE per distinct quantity (rows are locked above): far cheaper than a CASE per row.
+        for quantity, pks in by_quantity.items():
+            for start in range(0, len(pks), 900):
+                Variant.objects.filter(pk__in=pks[start : start + 900]).update(stock=quantity)
         StockMovement.objects.bulk_create(movements, batch_size=1000)
     return movements

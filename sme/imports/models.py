@@ -6,19 +6,18 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
 class PrivateStorage(FileSystemStorage):
     """Uploaded sheets hold business data: kept outside MEDIA_ROOT's public URL space, never served."""
 
-    @cached_property
+    # Read the settings on every use (not cached) so a changed MEDIA_ROOT, as in tests, is followed.
+    @property
     def base_location(self):
-        root = getattr(settings, "PRIVATE_MEDIA_ROOT", "") or str(Path(settings.MEDIA_ROOT).parent / "private")
-        return root
+        return getattr(settings, "PRIVATE_MEDIA_ROOT", "") or str(Path(settings.MEDIA_ROOT).parent / "private")
 
-    @cached_property
+    @property
     def location(self):
         return os.path.abspath(self.base_location)
 

@@ -52,6 +52,7 @@ class Plan:
     products: list[ProductPlan]
     outcomes: dict[int, str]  # row number -> created / updated / unchanged / failed
     rows: list[ParsedRow]
+    variants_by_sku: dict[str, Variant] = field(default_factory=dict)  # the catalog's variants when planned
 
     def counts(self) -> dict[str, int]:
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, FAILED: 0}
@@ -172,7 +173,7 @@ def import_plan(*, business: Business, rows: list[ParsedRow], photos: PhotoArchi
     for row in rows:
         if not row.ok:
             outcomes[row.number] = FAILED
-    return Plan(products=plans, outcomes=outcomes, rows=rows)
+    return Plan(products=plans, outcomes=outcomes, rows=rows, variants_by_sku=variants_by_sku)
 
 
 # --- Applying (one transaction) ----------------------------------------------------------------
@@ -222,7 +223,7 @@ def _apply(*, business, plan, photos, actor, reference, written_images) -> None:
         Product.objects.bulk_update(changed_products, [*PRODUCT_FIELDS, "search_text", "updated_at"],
                                     batch_size=500)
 
-    variants_by_sku = {v.sku: v for v in Variant.objects.filter(business=business)}
+    variants_by_sku = plan.variants_by_sku
     new_variants, changed_variants, stock_changes = [], [], []
     image_rows: list[tuple[Variant, ProductPlan, str]] = []
     for p in plan.products:
