@@ -26,7 +26,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -196,11 +195,16 @@ def _sizes_by_business(business_ids: set[int] | None = None) -> dict[int, str]:
     return {business_id: size for business_id, (_, _, size) in best.items()}
 
 
-def _ocop_business_ids(day: datetime.date) -> set[int]:
+def _ocop_business_ids(day: datetime.date, certificates: list[tuple] | None = None) -> set[int]:
     """Businesses with an OCOP certificate valid on ``day`` (no dates given counts as valid)."""
-    qs = OcopProduct.objects.filter(Q(issued_on__isnull=True) | Q(issued_on__lte=day)).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=day))
-    return set(qs.order_by().values_list("business_id", flat=True).distinct())
+    if certificates is None:
+        certificates = _ocop_certificates()
+    return {business_id for business_id, issued, expires in certificates
+            if (issued is None or issued <= day) and (expires is None or expires >= day)}
+
+
+def _ocop_certificates() -> list[tuple]:
+    return list(OcopProduct.objects.values_list("business_id", "issued_on", "expires_on"))
 
 
 def _kind(legal_form: str, size: str) -> str:
@@ -211,28 +215,41 @@ def _kind(legal_form: str, size: str) -> str:
     return SME
 
 
-def population(*, day: datetime.date) -> tuple[list[Member], str, datetime.date | None]:
+class PopulationData:
+    """Everything the denominator reads that does not depend on the day: loaded once, reused for a range."""
+
+    def __init__(self):
+        self.units, self.ward_district = _unit_maps()
+        self.unit_names = {(code_, current): name for code_, name, current in
+                           AdministrativeUnit.objects.values_list("code", "name", "is_current")}
+        self.sizes = _sizes_by_business()
+        self.certificates = _ocop_certificates()
+        self.register = register_in_use()
+        self.businesses = list(Business.objects.values_list(
+            "pk", "identifier", "legal_name", "trade_name", "legal_form", "main_sector", "ward_id",
+            "legacy_district_id", "created_at").iterator(chunk_size=5000))
+        self.entries = list(RegisterEntry.objects.filter(status=RegisterStatus.OPERATING).values_list(
+            "pk", "identifier", "name", "legal_form", "main_sector", "size_class", "ward_id", "legacy_district_id",
+            "legacy_commune__parent_id", "needs_address_review", "as_of").iterator(chunk_size=5000)) \
+            if self.register else []
+
+
+def population(*, day: datetime.date, data: PopulationData | None = None
+               ) -> tuple[list[Member], str, datetime.date | None]:
     """The denominator's members on ``day``: (members, denominator source, register as-of date)."""
-    units, ward_district = _unit_maps()
+    data = data or PopulationData()
+    units, ward_district, sizes = data.units, data.ward_district, data.sizes
 
     def code(unit_id):
         return units[unit_id][0] if unit_id else UNKNOWN
 
-    ocop_ids = _ocop_business_ids(day)
+    ocop_ids = _ocop_business_ids(day, data.certificates)
     members: list[Member] = []
-    if register_in_use():
-        businesses = {
-            identifier: (pk, legal_form, main_sector, ward_id, district_id)
-            for pk, identifier, legal_form, main_sector, ward_id, district_id in Business.objects.values_list(
-                "pk", "identifier", "legal_form", "main_sector", "ward_id", "legacy_district_id")
-        }
-        sizes = _sizes_by_business()
+    if data.register:
+        businesses = {row[1]: (row[0], row[4], row[5], row[6], row[7]) for row in data.businesses}
         as_of = None
         for (pk, identifier, name, legal_form, main_sector, size_class, ward_id, district_id, commune_district_id,
-             review, entry_as_of) in RegisterEntry.objects.filter(status=RegisterStatus.OPERATING).values_list(
-            "pk", "identifier", "name", "legal_form", "main_sector", "size_class", "ward_id", "legacy_district_id",
-            "legacy_commune__parent_id", "needs_address_review", "as_of"
-        ).iterator(chunk_size=5000):
+             review, entry_as_of) in data.entries:
             business = businesses.get(identifier)
             business_id = business[0] if business else None
             if entry_as_of and (as_of is None or entry_as_of > as_of):
@@ -252,12 +269,10 @@ def population(*, day: datetime.date) -> tuple[list[Member], str, datetime.date 
             ))
         return members, DenominatorSource.REGISTER, as_of
 
-    sizes = _sizes_by_business()
-    for pk, identifier, name, trade_name, legal_form, main_sector, ward_id, district_id in (
-        Business.objects.filter(created_at__lt=day_end(day)).values_list(
-            "pk", "identifier", "legal_name", "trade_name", "legal_form", "main_sector", "ward_id",
-            "legacy_district_id").iterator(chunk_size=5000)
-    ):
+    end = day_end(day)
+    for pk, identifier, name, trade_name, legal_form, main_sector, ward_id, district_id, created_at in data.businesses:
+        if created_at >= end:
+            continue
         size = sizes.get(pk, "")
         kind = _kind(legal_form, size)
         district = district_id or (ward_district.get(ward_id) if ward_id else None)
@@ -327,30 +342,25 @@ def count_cells(*, members: list[Member], evidence: Evidence) -> list[Cell]:
     ]
 
 
-def indicator_compute(*, day: datetime.date) -> tuple[IndicatorDay, list[Member], Evidence]:
+def indicator_compute(*, day: datetime.date, data: PopulationData | None = None
+                      ) -> tuple[IndicatorDay, list[Member], Evidence]:
     """Compute the indicator for ``day`` from the data as it is now. Reads only."""
-    members, source, as_of = population(day=day)
+    data = data or PopulationData()
+    members, source, as_of = population(day=day, data=data)
     evidence = evidence_for_day(day=day)
     cells = count_cells(members=members, evidence=evidence)
     result = IndicatorDay(day=day, denominator_source=source, register_as_of=as_of, computed_at=timezone.now(),
                           cells=cells)
-    _label_cells(result.cells)
+    _label_cells(result.cells, data.unit_names)
     return result, members, evidence
 
 
-def _label_cells(cells: list[Cell]) -> None:
-    units = {}
-    wanted = {c.key for c in cells if c.dimension in (WARD, OLD_DISTRICT) and c.key not in (UNKNOWN, UNRESOLVED_WARD)}
-    if wanted:
-        for code_, name, is_current in AdministrativeUnit.objects.filter(code__in=wanted).values_list(
-            "code", "name", "is_current"
-        ):
-            units[(code_, is_current)] = name
+def _label_cells(cells: list[Cell], names: dict[tuple[str, bool], str]) -> None:
     for cell in cells:
         if cell.dimension == WARD and cell.key not in (UNKNOWN, UNRESOLVED_WARD):
-            cell.label = units.get((cell.key, True), cell.key)
+            cell.label = names.get((cell.key, True), cell.key)
         elif cell.dimension == OLD_DISTRICT and cell.key:
-            cell.label = units.get((cell.key, False), cell.key)
+            cell.label = names.get((cell.key, False), cell.key)
 
 
 def cell_label(dimension: str, key: str, stored: str = "") -> str:
@@ -383,11 +393,11 @@ def cell_label(dimension: str, key: str, stored: str = "") -> str:
 # --- Snapshots -----------------------------------------------------------------------------------------
 
 
-def snapshot_store(*, day: datetime.date) -> SnapshotRun:
+def snapshot_store(*, day: datetime.date, data: PopulationData | None = None) -> SnapshotRun:
     """Compute ``day`` and store it, replacing any earlier snapshot of that day. Idempotent: the same data
     gives the same rows."""
     started = time.perf_counter()
-    result, _members, _evidence = indicator_compute(day=day)
+    result, _members, _evidence = indicator_compute(day=day, data=data)
     duration = int((time.perf_counter() - started) * 1000)
     with transaction.atomic():
         run, _created = SnapshotRun.objects.select_for_update().update_or_create(
@@ -406,8 +416,9 @@ def snapshot_store(*, day: datetime.date) -> SnapshotRun:
 def snapshot_range(*, start: datetime.date, end: datetime.date) -> int:
     """Store a snapshot for every day from ``start`` to ``end`` (inclusive); returns the number of days."""
     day, count = start, 0
+    data = PopulationData()
     while day <= end:
-        snapshot_store(day=day)
+        snapshot_store(day=day, data=data)
         day += datetime.timedelta(days=1)
         count += 1
     return count
