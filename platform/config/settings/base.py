@@ -302,6 +302,7 @@ DEMO_SEEDERS = [
     "sme.businesses.demo.seed_businesses",
     "sme.catalog.demo.seed_catalogs",
     "cms.demo.seed_journey",
+    "adoption.demo.seed_adoption",
 ]
 
 # --- Businesses (sme.businesses) ---------------------------------------------------------------
