@@ -47,12 +47,13 @@ migrate: install $(VAR_DIRS) ## Apply database migrations
 seed: migrate ## Load the demo data (idempotent)
 	$(PY) manage.py seed_demo
 
-run: install messages $(VAR_DIRS) ## Install, migrate, load demo data, start web + worker + scheduler
+run: install messages $(VAR_DIRS) ## Install, migrate, load demo data, start web + worker + scheduler + sandbox marketplaces
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo > var/demo-logins.txt
 	@trap 'kill 0' INT TERM EXIT; \
 	( sleep 10; printf '\n  Ready: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and scheduler)\n\n'; \
 	  cat var/demo-logins.txt; echo ) & \
+	$(PY) manage.py run_sandbox_marketplaces & \
 	$(VENV)/bin/celery -A config worker -l info --concurrency 2 -n worker@%h & \
 	$(VENV)/bin/celery -A config beat -l info & \
 	$(PY) manage.py runserver $(HOST):$(PORT) & \

@@ -13,20 +13,22 @@ GOOD_ENV = {
     "DJANGO_SECRET_KEY": "p" * 20 + "r0duct10n-s3cr3t-k3y-w1th-3n0ugh-ch4rs!",
     "DJANGO_ALLOWED_HOSTS": "sme.dongthap.example",
     "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+    "MARKETPLACE_TOKEN_KEYS": "kq9y0QWq3a8o7cBqbd2zB1rZ0m7qXKQdQnJ3xWk6lVA=",
 }
 
 
 def _check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+            if k not in {*GOOD_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, str(REPO / "manage.py"), "check", *args],
         env={**base, **env}, cwd=REPO, capture_output=True, text=True, timeout=120,
     )
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "MARKETPLACE_TOKEN_KEYS"]
+)
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in GOOD_ENV.items() if k != missing}
 

@@ -7,3 +7,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# `make run` serves the sandbox marketplaces (manage.py run_sandbox_marketplaces) and connects to them.
+MARKETPLACE_SANDBOX = env.bool("MARKETPLACE_SANDBOX", default=True)

@@ -14,6 +14,12 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Marketplace tokens are encrypted with MARKETPLACE_TOKEN_KEYS only: no key derived from SECRET_KEY.
+MARKETPLACE_ALLOW_DEV_TOKEN_KEY = False
+if not MARKETPLACE_TOKEN_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("Set MARKETPLACE_TOKEN_KEYS: Fernet keys that encrypt marketplace tokens at rest.")
+MARKETPLACE_SANDBOX = False
+
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
