@@ -253,6 +253,7 @@ class LazadaSimulator:
             for n, (sid, name) in enumerate((sellers or {"200100300": "Đặc sản Sen Đồng Tháp"}).items())
         }
         self.products: dict[int, Product] = {}
+        self._by_sku_id: dict[int, tuple[Product, Sku]] = {}
         self.orders: dict[int, Order] = {}
         self.codes: dict[str, tuple[str, float]] = {}  # code -> (seller_id, issued_at)
         self.used_codes: set[str] = set()
@@ -385,7 +386,7 @@ class LazadaSimulator:
                 product = Product(item_id=next(self._item_ids), seller_id=seller_id, primary_category=10000103,
                                   attributes={"name": f"Sản phẩm có sẵn {n}", "brand": "No Brand"}, images=[image],
                                   skus=skus, variation=variation, status="Active", created_ms=now, updated_ms=now)
-                self.products[product.item_id] = product
+                self.products[product.item_id] = self._index(product)
                 made.append(product)
         return made
 
@@ -794,7 +795,18 @@ class LazadaSimulator:
             raise ApiError("EDIT_ITEM_NOT_BELONG_SELLER", "You are not authorized to edit the item.")
         return product
 
+    def _index(self, product: Product) -> Product:
+        for sku in product.skus:
+            self._by_sku_id[sku.sku_id] = (product, sku)
+        return product
+
     def _find_sku(self, seller_id: str, *, sku_id=None, seller_sku=None, item_id=None) -> tuple[Product, Sku]:
+        if sku_id not in (None, ""):  # the hot path of price/quantity updates: by id, through the index
+            product, sku = self._by_sku_id.get(_int(sku_id) or -1, (None, None))
+            if product is None or sku.deleted or product.seller_id != seller_id or product.status == "Deleted" or \
+                    (item_id not in (None, "") and _int(item_id) != product.item_id):
+                raise KeyError(sku_id)
+            return product, sku
         for product in self.products.values():
             if product.seller_id != seller_id or product.status == "Deleted":
                 continue
@@ -970,7 +982,7 @@ class LazadaSimulator:
                        variation={k: {"name": n, "options": o} for k, (n, o) in
                                   zip(("Variation1", "Variation2", "Variation3", "Variation4"), variations.items(), strict=False)},
                        status=self.qc_status, created_ms=now, updated_ms=now)
-        self.products[item.item_id] = item
+        self.products[item.item_id] = self._index(item)
         return {"item_id": item.item_id, "item_status": item.status,
                 "sku_list": [{"seller_sku": s.seller_sku, "shop_sku": f"{item.item_id}_VNAMZ-{s.sku_id}", "sku_id": s.sku_id}
                              for s in skus]}
@@ -1030,6 +1042,7 @@ class LazadaSimulator:
             for key, value in change.items():
                 setattr(sku, key, value)
         product.skus.extend(added)
+        self._index(product)
         product.primary_category = category
         product.attributes = attributes
         if images is not None:
@@ -1336,6 +1349,9 @@ def _handler_for(sim: LazadaSimulator):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "LazadaSandbox/1"
+        # headers and body leave in two writes: without this, Nagle's algorithm and the client's delayed ACK
+        # hold every answer back about 40 ms
+        disable_nagle_algorithm = True
 
         def _serve(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
