@@ -1,7 +1,9 @@
 """An owner adds a product with two variants and a photo, imports the sample sheet, watches the progress bar
 reach the summary, and exports the catalog (phone-sized screen, Vietnamese)."""
 
+import io
 import time
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -100,7 +102,7 @@ def test_owner_builds_a_catalog_imports_the_sample_and_exports(live_server, page
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Xuất danh mục của tôi (.xlsx)").click()
     exported = download_info.value.path()
-    ws = openpyxl.load_workbook(exported).worksheets[0]
+    ws = openpyxl.load_workbook(io.BytesIO(Path(exported).read_bytes())).worksheets[0]
     skus = {row[10] for row in ws.iter_rows(min_row=3, values_only=True)}
     # then the file holds the product made by hand and every imported variant
     assert skus == {"HSS-200", "HSS-500", *(r["sku"] for r in SAMPLE_ROWS)}
