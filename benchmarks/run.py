@@ -66,6 +66,7 @@ def _fmt(value) -> str:
 def section(name: str, title: str, results: list[dict], seconds: float, databases: set[str]) -> str:
     lines = [f"<!-- bench:{name} -->", f"## {title}", "",
              f"`benchmarks/{name}.py`, run {datetime.date.today().isoformat()} in {seconds:.0f} s"
+             f" (load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
              + (f"; databases: {', '.join(sorted(databases))}" if databases else "") + ".", "",
              "| measurement | database | value | target | result | notes |", "|---|---|---|---|---|---|"]
     for r in results:
