@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from sme.billing.models import Feature
+from sme.billing.services import entitlement_check
 from sme.businesses.models import Business, MemberRole, Membership
 
 from .base import AttributeSpec, CategoryNode, Connector, Credentials, TokenSet
@@ -76,8 +78,9 @@ def connect_state_consume(*, session, state: str, marketplace: str, business_id:
 def account_connect_complete(*, business: Business, user: User, marketplace: str, params: dict[str, str]) -> MarketplaceAccount:
     """Exchange the callback's code for tokens and store the shop for ``business``.
 
-    Raises AuthError (code refused), ShopTakenError (the shop is connected to another business) or
-    RetryableError. Reconnecting a shop the business already had reactivates the same account.
+    Raises AuthError (code refused), ShopTakenError (the shop is connected to another business),
+    EntitlementError (the plan allows no more connected shops) or RetryableError. Reconnecting a shop the
+    business already had reactivates the same account and does not count against the plan.
     """
     connector = connector_get(marketplace)
     tokens = connector.exchange_code(params=params)
@@ -89,6 +92,11 @@ def account_connect_complete(*, business: Business, user: User, marketplace: str
         )
         if account and account.business_id != business.pk and account.status != AccountStatus.DISCONNECTED:
             raise ShopTakenError(_("This shop is already connected to another business."), code="shop_taken")
+        reconnecting = (
+            account is not None and account.business_id == business.pk and account.status != AccountStatus.DISCONNECTED
+        )
+        if not reconnecting:
+            account_connect_check_plan(business=business)
         if account is None:
             account = MarketplaceAccount(marketplace=marketplace, external_shop_id=tokens.shop_id)
         elif account.business_id != business.pk:
@@ -108,6 +116,12 @@ def account_connect_complete(*, business: Business, user: User, marketplace: str
 
     transaction.on_commit(lambda: account_after_connect_task.delay(account.pk))
     return account
+
+
+def account_connect_check_plan(*, business: Business) -> None:
+    """Raise ``EntitlementError`` when ``business``'s plan allows no further connected shop."""
+    connected = MarketplaceAccount.objects.filter(business=business).exclude(status=AccountStatus.DISCONNECTED).count()
+    entitlement_check(business=business, feature=Feature.MARKETPLACE, current_count=connected)
 
 
 def _store_tokens(account: MarketplaceAccount, tokens: TokenSet) -> None:

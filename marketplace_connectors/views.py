@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sme.billing.errors import EntitlementError
 from sme.businesses.context import business_required
 from sme.catalog.models import Category, Product
 
@@ -44,6 +45,11 @@ def account_list(request):
 @require_POST
 def connect_start(request, marketplace: str):
     connector = _connector_or_404(marketplace)
+    try:
+        services.account_connect_check_plan(business=request.business)
+    except EntitlementError as exc:
+        messages.error(request, str(exc))
+        return redirect("marketplaces:account_list")
     state = services.connect_state_create(session=request.session, marketplace=marketplace,
                                           business_id=request.business.pk)
     callback = request.build_absolute_uri(reverse("marketplaces:connect_callback", args=[marketplace]))
@@ -70,6 +76,9 @@ def connect_callback(request, marketplace: str):
                                                     marketplace=marketplace, params=params)
     except services.ShopTakenError:
         messages.error(request, _("This shop is already connected to another business on the platform."))
+        return redirect("marketplaces:account_list")
+    except EntitlementError as exc:
+        messages.error(request, str(exc))
         return redirect("marketplaces:account_list")
     except AuthError:
         messages.error(request, _("%(marketplace)s did not accept the authorisation. Press “Connect” and approve "
