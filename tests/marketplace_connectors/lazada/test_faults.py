@@ -46,12 +46,13 @@ def assert_one_listing_per_product(lazada, products):
     assert len(lazada.live_products(SELLER)) == len(products)
 
 
-def test_a_storm_of_api_call_limit_and_5xx_ends_with_every_listing_live_once(connected, lazada,
+@pytest.mark.parametrize("seed", [11, 5, 29])
+def test_a_storm_of_api_call_limit_and_5xx_ends_with_every_listing_live_once(connected, lazada, seed,
                                                                             django_capture_on_commit_callbacks):
     # given 30% of calls answer ApiCallLimit or HTTP 503
     map_rice(connected)
     products = [lazada_product(connected.business, n=n) for n in range(1, 9)]
-    lazada.set_faults(share_rate_limit=0.15, share_5xx=0.15, seed=11)
+    lazada.set_faults(share_rate_limit=0.15, share_5xx=0.15, seed=seed)
     # when
     run = run_publish(connected, products, django_capture_on_commit_callbacks)
     # then
