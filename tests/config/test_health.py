@@ -17,7 +17,7 @@ def test_healthz_answers_503_when_the_broker_is_down(client, monkeypatch):
     # given a broker URL nothing listens on (a closed loopback port)
     from celery import Celery
 
-    monkeypatch.setattr(health, "celery_app", Celery("down", broker="redis://127.0.0.1:1/0"))
+    monkeypatch.setattr(health, "celery_app", Celery("down", broker="redis://127.0.0.1:1/0", set_as_current=False))
 
     # when
     response = client.get("/healthz")
