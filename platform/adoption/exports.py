@@ -32,11 +32,17 @@ def _safe(value):
     return value
 
 
+def sheet_title(title: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and more than 31 characters ("Xã/phường" has a slash)."""
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
+    return cleaned[:31] or "Sheet"
+
+
 def table_xlsx(*, title: str, headers: Sequence[str], rows: Sequence[Sequence], notes: dict) -> bytes:
     """One data sheet and one notes sheet (definitions, as-of date, denominator, computed at)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -44,7 +50,7 @@ def table_xlsx(*, title: str, headers: Sequence[str], rows: Sequence[Sequence], 
         sheet.append([_safe(v) if isinstance(v, str) else v for v in row])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(12, min(40, len(header) + 4))
-    notes_sheet = workbook.create_sheet(_("Notes")[:31])
+    notes_sheet = workbook.create_sheet(sheet_title(_("Notes")))
     notes_sheet.column_dimensions["A"].width = 36
     notes_sheet.column_dimensions["B"].width = 110
     notes_sheet.append([_("Table"), title])

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _command(*args) -> str:
     out = io.StringIO()
-    call_command("adoption_report", *args, stdout=out)
+    call_command("adoption_report", *args, "--language", "en", stdout=out)
     return out.getvalue()
 
 
@@ -77,3 +77,15 @@ def test_command_api_exports_and_page_agree(client, province, stored):
     headline = openpyxl.load_workbook(io.BytesIO(headline_xlsx.content)).worksheets[0]
     sme_row = next(r for r in headline.iter_rows(values_only=True) if r[0] == "SMEs")
     assert sme_row[4:9] == (7, 1, 14.3, 2, 28.6)
+
+
+def test_xlsx_export_in_vietnamese_names_its_sheets_without_forbidden_characters(client, province):
+    # "Xã/phường (từ tháng 7/2025)" holds slashes, which Excel refuses in a sheet name
+    user = province.officer
+    user.preferred_language = "vi"
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("adoption:export", args=["breakdown", "xlsx"]) + "?date=2026-06-15&by=ward")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Xã-phường (từ tháng 7-2025)", "Ghi chú"]

@@ -16,7 +16,7 @@ from tests.adoption.factories import BusinessFactory, declaration, listing, loca
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SECRET = "JBSWY3DPEHPK3PXPADOPTIONE2E"
+SECRET = "JBSWY3DPEHPK3PXPADOPTIONE2ETESTS"
 
 
 def current_code() -> str:
@@ -41,7 +41,7 @@ def test_officer_reads_drills_exports_approves_and_the_headline_moves(live_serve
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
     page.fill("input[name=code]", current_code())
-    page.locator("main form button[type=submit]").click()
+    page.locator("input[name=code]").press("Enter")
     page.wait_for_url("**/me/")
 
     # then the dashboard shows 1 of 4 SMEs online
@@ -59,9 +59,10 @@ def test_officer_reads_drills_exports_approves_and_the_headline_moves(live_serve
 
     # and export the ward breakdown to Excel
     page.goto(live_server.url + "/officer/")
-    with page.expect_download() as download_info:
-        page.locator("[data-export=breakdown-xlsx]").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    href = page.locator("[data-export=breakdown-xlsx]").get_attribute("href")
+    download = page.request.get(live_server.url + href)  # the browser's session, the link's URL
+    assert download.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(download.body()))
     rows = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[2] == "30226"]
     assert rows and rows[0][4:9] == (4, 1, 25.0, 1, 25.0)
     assert len(book.sheetnames) == 2

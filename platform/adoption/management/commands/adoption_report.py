@@ -3,8 +3,9 @@
 import datetime
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from adoption.indicator import CLI_DIMENSIONS
 from adoption.report import report_build, report_csv
@@ -17,12 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="YYYY-MM-DD (default: today, Asia/Ho_Chi_Minh)")
         parser.add_argument("--by", choices=sorted(CLI_DIMENSIONS), help="breakdown dimension")
         parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE, help="language of the labels (numbers are the same)")
 
     def handle(self, *args, **options):
         try:
             day = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError as exc:
             raise CommandError("--date must be YYYY-MM-DD") from exc
+        translation.activate(options["language"])
         by = CLI_DIMENSIONS[options["by"]] if options["by"] else None
         report = report_build(day=day, by=by)
         if options["format"] == "csv":
