@@ -20,12 +20,12 @@ def category_list() -> QuerySet[Category]:
 def product_list_for_business(
     *, business: Business, search: str = "", status: str = "", category_id: int | None = None
 ) -> QuerySet[Product]:
-    """Products of ``business`` for the list page, newest change first, each with its price range, total
-    stock, variant count and cover thumbnail computed in the same query (a page costs a fixed few queries).
+    """Products of ``business``, newest change first, filtered for the list page.
 
-    ``search`` matches the name or brand ignoring case and diacritics, or part of a SKU.
+    ``search`` matches the name or brand ignoring case and diacritics, or part of a SKU. Paginate this (or its
+    ids) and pass the page to ``product_list_annotate`` for the figures shown on each row.
     """
-    qs = Product.objects.filter(business=business).select_related("category")
+    qs = Product.objects.filter(business=business)
     if status:
         qs = qs.filter(status=status)
     if category_id:
@@ -33,15 +33,27 @@ def product_list_for_business(
     if search := search.strip():
         sku_match = Variant.objects.filter(product=OuterRef("pk"), sku__icontains=search)
         qs = qs.filter(Q(search_text__contains=text_fold(search)) | Exists(sku_match))
+    return qs.order_by("-updated_at", "-id")
+
+
+def product_list_annotate(*, business: Business, product_ids: list[int]) -> list[Product]:
+    """The given products (in that order) with price range, total stock, variant count and cover thumbnail,
+    computed in one query for the page only (never for the rows an OFFSET skips)."""
     variants = Variant.objects.filter(product=OuterRef("pk")).order_by().values("product")
     cover = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
-    return qs.annotate(
-        variant_count=Subquery(variants.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-        price_min=Subquery(variants.annotate(v=Min("price")).values("v")),
-        price_max=Subquery(variants.annotate(v=Max("price")).values("v")),
-        stock_total=Subquery(variants.annotate(v=Sum("stock")).values("v")),
-        cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+    products = (
+        Product.objects.filter(business=business, pk__in=product_ids)
+        .select_related("category")
+        .annotate(
+            variant_count=Subquery(variants.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            price_min=Subquery(variants.annotate(v=Min("price")).values("v")),
+            price_max=Subquery(variants.annotate(v=Max("price")).values("v")),
+            stock_total=Subquery(variants.annotate(v=Sum("stock")).values("v")),
+            cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+        )
     )
+    by_id = {p.pk: p for p in products}
+    return [by_id[pk] for pk in product_ids if pk in by_id]
 
 
 def product_get(*, business: Business, product_id: int) -> Product:

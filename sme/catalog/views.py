@@ -111,8 +111,10 @@ def product_list(request):
     products = selectors.product_list_for_business(
         business=request.business, search=search, status=status, category_id=category_id
     )
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _product_rows(page.object_list)
+    page = Paginator(products.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _product_rows(
+        selectors.product_list_annotate(business=request.business, product_ids=list(page.object_list))
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "catalog/product_list.html", {
