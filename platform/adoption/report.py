@@ -146,4 +146,18 @@ def dimension_title(dimension: str) -> str:
     return str(DIMENSION_LABELS.get(dimension, dimension))
 
 
-__all__ = ["report_build", "report_csv", "definitions", "dimension_title", "MARKETPLACE"]
+__all__ = ["report_build", "report_csv", "definitions", "dimension_title", "current_share", "MARKETPLACE"]
+
+
+def current_share() -> dict | None:
+    """For the home page (``settings.CMS_CURRENT_SHARE_PROVIDER = "adoption.report.current_share"``): the
+    latest stored share of SMEs trading online (verified + declared), or None before any snapshot."""
+    from .indicator import latest_snapshot_day
+
+    day = latest_snapshot_day()
+    if day is None:
+        return None
+    total = indicator_read(day=day).total(series=SME)
+    if total.online_share is None:
+        return None
+    return {"percent": total.online_share, "as_of": day}

@@ -88,3 +88,12 @@ def test_backfill_command_stores_every_day_and_is_idempotent(province):
     assert daily[D - datetime.timedelta(days=1)] == (7, 2, 3)
     monthly = trend(granularity="monthly")
     assert [p.day for p in monthly] == [datetime.date(2026, 6, 30)]
+
+
+def test_current_share_for_the_home_page_reads_the_latest_snapshot(province):
+    from adoption.indicator import snapshot_store
+    from adoption.report import current_share
+
+    assert current_share() is None
+    snapshot_store(day=D)
+    assert current_share() == {"percent": 28.6, "as_of": D}
