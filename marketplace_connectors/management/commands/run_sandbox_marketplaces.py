@@ -1,36 +1,47 @@
 """Serve the marketplace simulators on fixed loopback ports for ``make run`` (sandbox only).
 
-Shopee: http://MARKETPLACE_SANDBOX_HOST:MARKETPLACE_SANDBOX_PORTS["shopee"] with the public sandbox
-partner (see backends/shopee/conf.py). Its consent page lets you approve the connection like the real
-flow. State lives in memory: restarting the command forgets shops' tokens, so reconnect after a restart.
+Every registered marketplace whose backend has ``simulator.sandbox_server(host=, port=, rate_limit_per_second=)``
+and a port in ``MARKETPLACE_SANDBOX_PORTS`` is served on MARKETPLACE_SANDBOX_HOST. Each has a consent page that
+lets you approve the connection like the real flow. State lives in memory: restarting the command forgets
+shops' tokens, so reconnect after a restart.
 """
 
+import importlib
 import signal
 import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace_connectors.backends.shopee.conf import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY
-from marketplace_connectors.backends.shopee.simulator import ShopeeSimulator
+from marketplace_connectors.registry import connector_list
 
 
 class Command(BaseCommand):
-    help = "Serve the sandbox marketplaces (Shopee simulator) on loopback ports until interrupted."
+    help = "Serve the sandbox marketplaces (local simulators) on loopback ports until interrupted."
 
     def add_arguments(self, parser):
-        parser.add_argument("--shopee-port", type=int, default=None)
         parser.add_argument("--rate-limit", type=float, default=None,
-                            help="Requests per second the sandbox Shopee accepts per partner (default: none).")
+                            help="Requests per second each sandbox accepts (default: its own).")
 
     def handle(self, *args, **options):
         host = settings.MARKETPLACE_SANDBOX_HOST
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise CommandError("The sandbox marketplaces only listen on loopback.")
-        port = options["shopee_port"] or settings.MARKETPLACE_SANDBOX_PORTS["shopee"]
-        shopee = ShopeeSimulator(partner_id=SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, host=host, port=port,
-                                 rate_limit_per_second=options["rate_limit"]).start()
-        self.stdout.write(f"Sandbox Shopee on {shopee.url} (partner {SANDBOX_PARTNER_ID}); Ctrl-C stops it.")
+        servers = []
+        for connector in connector_list():
+            port = settings.MARKETPLACE_SANDBOX_PORTS.get(connector.code)
+            try:
+                module = importlib.import_module(f"marketplace_connectors.backends.{connector.code}.simulator")
+            except ModuleNotFoundError:
+                continue
+            if port is None or not hasattr(module, "sandbox_server"):
+                continue
+            server = module.sandbox_server(host=host, port=port, rate_limit_per_second=options["rate_limit"])
+            servers.append(server)
+            self.stdout.write(f"Sandbox {connector.display_name} on {server.url}")
+        if not servers:
+            raise CommandError("No marketplace has a sandbox simulator.")
+        self.stdout.write("Ctrl-C stops them.")
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
@@ -38,4 +49,5 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            shopee.stop()
+            for server in servers:
+                server.stop()

@@ -166,7 +166,11 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "sme_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-LOCALE_PATHS = [PLATFORM_DIR / "config" / "locale"]
+LOCALE_PATHS = [
+    PLATFORM_DIR / "config" / "locale",
+    # backends are folders of marketplace_connectors, not apps: their catalogs are listed here
+    BASE_DIR / "marketplace_connectors" / "backends" / "lazada" / "locale",
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
