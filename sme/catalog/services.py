@@ -13,6 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from sme.billing.errors import EntitlementError
+from sme.billing.models import Feature
+from sme.billing.services import entitlement_check
 from sme.businesses.models import Business
 
 from .images import image_prepare
@@ -165,6 +168,18 @@ def _variants_apply(
     stock_set_many(changes=stock_changes, reason=StockReason.MANUAL, actor=actor, reference=f"product:{product.pk}")
 
 
+def product_active_limit_check(*, business: Business, adding: int) -> None:
+    """Raise ValidationError (code ``plan_limit``) when activating ``adding`` more products would exceed the
+    business's plan; the message names the plan that allows more. Reads only."""
+    if adding <= 0:
+        return
+    current = Product.objects.filter(business=business, status=ProductStatus.ACTIVE).count()
+    try:
+        entitlement_check(business=business, feature=Feature.ACTIVE_PRODUCT, current_count=current, adding=adding)
+    except EntitlementError as exc:
+        raise ValidationError(str(exc), code="plan_limit") from exc
+
+
 def product_create(
     *, business: Business, data: ProductInput, variants: Sequence[VariantInput], actor: User | None
 ) -> Product:
@@ -178,6 +193,8 @@ def product_create(
     product.key = text_clean(data.key) or _product_key_free(business=business, name=product.name)
     product.full_clean(exclude=["business", "created_by", "category"], validate_unique=False)
     _variants_validate(business=business, product=product, variants=variants)
+    if product.status == ProductStatus.ACTIVE:
+        product_active_limit_check(business=business, adding=1)
     try:
         with transaction.atomic():
             product.save()
@@ -191,12 +208,18 @@ def product_create(
 def product_update(
     *, product: Product, data: ProductInput, variants: Sequence[VariantInput], actor: User | None
 ) -> Product:
-    """Update a product and its variants; variants not listed are deleted, stock changes go to the ledger."""
+    """Update a product and its variants; variants not listed are deleted, stock changes go to the ledger.
+
+    Raises ValidationError (nothing written) as product_create does, or when activating it exceeds the plan.
+    """
+    was_active = Product.objects.filter(pk=product.pk, status=ProductStatus.ACTIVE).exists()
     _product_assign(product, data)
     if data.key:
         product.key = text_clean(data.key)
     product.full_clean(exclude=["business", "created_by", "category"], validate_unique=False)
     _variants_validate(business=product.business, product=product, variants=variants)
+    if product.status == ProductStatus.ACTIVE and not was_active:
+        product_active_limit_check(business=product.business, adding=1)
     try:
         with transaction.atomic():
             product.save()
@@ -210,15 +233,15 @@ def product_update(
 def product_set_status_many(*, business: Business, product_ids: Iterable[int], status: str) -> int:
     """Archive or activate several products of ``business`` at once; ids of other businesses are ignored.
 
-    Returns how many products changed. Idempotent.
+    Returns how many products changed. Idempotent. Raises ValidationError (nothing changed) when activating
+    them would exceed the business's plan.
     """
     if status not in ProductStatus.values:
         raise ValueError(status)
-    return (
-        Product.objects.filter(business=business, pk__in=list(product_ids))
-        .exclude(status=status)
-        .update(status=status, updated_at=timezone.now())
-    )
+    selected = Product.objects.filter(business=business, pk__in=list(product_ids)).exclude(status=status)
+    if status == ProductStatus.ACTIVE:
+        product_active_limit_check(business=business, adding=selected.count())
+    return selected.update(status=status, updated_at=timezone.now())
 
 
 def image_add(*, product: Product, data: bytes, name: str = "", alt_text: str = "") -> ProductImage:

@@ -92,11 +92,15 @@ def product_list(request):
         form = BulkActionForm(request.POST)
         if form.is_valid():
             status = ProductStatus.ARCHIVED if form.cleaned_data["action"] == "archive" else ProductStatus.ACTIVE
-            changed = product_set_status_many(
-                business=request.business, product_ids=form.cleaned_data["ids"], status=status
-            )
-            messages.success(request, ngettext("%(n)d product updated.", "%(n)d products updated.", changed)
-                             % {"n": changed})
+            try:
+                changed = product_set_status_many(
+                    business=request.business, product_ids=form.cleaned_data["ids"], status=status
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, ngettext("%(n)d product updated.", "%(n)d products updated.", changed)
+                                 % {"n": changed})
         else:
             messages.warning(request, _("Tick at least one product and choose what to do."))
         return redirect(f"{reverse('catalog:product_list')}?{request.GET.urlencode()}")
