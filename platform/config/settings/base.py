@@ -247,7 +247,7 @@ WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
 # Extra or replacement milestone evaluators: {"milestone_key": "dotted.path"} (see cms.milestones).
 CMS_MILESTONE_EVALUATORS: dict[str, str] = {}
 # Dotted path to a function returning {"percent": int, "as_of": date} for the home page, or "" for none yet.
-CMS_CURRENT_SHARE_PROVIDER = ""
+CMS_CURRENT_SHARE_PROVIDER = "adoption.report.current_share"
 
 # --- Marketplace connectors (marketplace_connectors) -----------------------------------------------
 # One dotted path per marketplace connector; adding a marketplace is one folder plus one line here.
