@@ -74,8 +74,11 @@ lint: install-test ## ruff and the migrations check
 	$(VENV)/bin/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# Browser tests run in a session of their own: they need live_server's transactional database, and starting
+# from a freshly migrated one keeps them independent of what the other tests did.
 test: install-test messages browser-deps $(VAR_DIRS) lint ## Install test dependencies, lint, run every test
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 bench: install-test messages $(VAR_DIRS) ## Run the benchmarks; results go to docs/benchmarks.md
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) benchmarks/run.py
