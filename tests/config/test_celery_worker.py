@@ -60,12 +60,16 @@ def _sender(config: dict[str, str]) -> Celery:
 
 
 @pytest.mark.parametrize("kind", ["filesystem", "redis"])
-def test_a_real_worker_process_consumes_a_task(kind, tmp_path):
+def test_a_real_worker_process_consumes_a_task(kind, tmp_path, monkeypatch):
     # given a worker process started the way `make run` and production start it
     config = _broker_config(kind, tmp_path)
+    env_before = dict(os.environ)
+    # Celery lets CELERY_BROKER_URL / CELERY_RESULT_BACKEND in the environment override the sender's own
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
-        **os.environ,
+        **env_before,
         **config,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "PYTHONPATH": os.pathsep.join([str(REPO / "platform"), str(REPO)]),

@@ -17,6 +17,7 @@ def test_healthz_answers_503_when_the_broker_is_down(client, monkeypatch):
     # given a broker URL nothing listens on (a closed loopback port)
     from celery import Celery
 
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery lets the environment override `broker`
     monkeypatch.setattr(health, "celery_app", Celery("down", broker="redis://127.0.0.1:1/0", set_as_current=False))
 
     # when
