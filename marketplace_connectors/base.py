@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,8 +21,10 @@ from datetime import datetime
 class Capability(enum.StrEnum):
     LISTINGS = "listings"  # publish, update, delist, pause, link existing listings by SKU
     PRICE_STOCK = "price_stock"  # batched price and stock updates
-    ORDERS = "orders"  # order import (part 2)
-    PUSH = "push"  # signed push notifications (part 2)
+    ORDERS = "orders"  # order import: orders_updated_since, order_get
+    PUSH = "push"  # signed push notifications: verify_push
+    REVIEW = "review"  # new listings wait for the marketplace's audit: review_status
+    KEYS = "keys"  # the owner connects by entering the shop URL and API keys: connect_with_keys (no OAuth)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,18 @@ class VariantDraft:
 
 
 @dataclass(frozen=True)
+class DocumentDraft:
+    """A document the owner uploaded for a product (a food-safety or quality certificate, say), for
+    marketplaces that ask for it in some categories. ``kind`` is one of sme.catalog's document kinds."""
+
+    key: str
+    kind: str
+    filename: str
+    size_bytes: int
+    content: bytes = field(repr=False, default=b"")
+
+
+@dataclass(frozen=True)
 class ImageDraft:
     """An image file to upload: its name, bytes and size; ``key`` identifies it across runs."""
 
@@ -113,6 +127,7 @@ class ListingDraft:
     variation_name: str = ""  # the tier name for variants, e.g. "Khối lượng"
     shipping_channel_id: str = ""
     category_is_leaf: bool = True
+    documents: tuple[DocumentDraft, ...] = ()  # only filled when the caller asks for them (with_images)
 
 
 @dataclass(frozen=True)
@@ -134,12 +149,36 @@ class RemoteListing:
     variant_ids_by_sku: dict[str, str] = field(default_factory=dict)
 
 
+class ReviewState(enum.StrEnum):
+    """Where a listing stands in the marketplace's audit (TikTok Shop, Tiki review new listings)."""
+
+    LIVE = "live"  # approved, or never reviewed
+    UNDER_REVIEW = "under_review"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """The audit's answer. ``external_id``/``variant_ids_by_sku`` are set when the decision gives the listing
+    its final ids (Tiki: a creation request id becomes a product id); empty means "unchanged"."""
+
+    state: ReviewState
+    reason: str = ""
+    external_id: str = ""
+    variant_ids_by_sku: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class PublishResult:
+    """``review`` is UNDER_REVIEW when the marketplace audits the listing first: the caller then polls
+    ``review_status`` until it is decided. ``external_id`` may be a request id until then (Tiki)."""
+
     external_id: str
     variant_ids_by_sku: dict[str, str]
     image_ids: dict[str, str]
     calls: int = 0
+    review: ReviewState = ReviewState.LIVE
+    review_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +194,68 @@ class BatchOutcome:
 
     succeeded: tuple[str, ...]
     failed: dict[str, str]
+
+
+class OrderStatus(enum.StrEnum):
+    """Our order status; each connector maps its marketplace's statuses to one of these. An order holds
+    stock in every status but CANCELLED and RETURNED (unpaid orders hold it too: the marketplace reserves
+    it, and selling it again elsewhere would oversell)."""
+
+    UNPAID = "unpaid"
+    PENDING = "pending"
+    READY_TO_SHIP = "ready_to_ship"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+    @property
+    def holds_stock(self) -> bool:
+        return self not in (OrderStatus.CANCELLED, OrderStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class RemoteOrderLine:
+    """One SKU of an order. ``status`` is the line's own status where the marketplace has one per item
+    (Lazada cancels single items); otherwise the order's. Several lines may share a SKU."""
+
+    sku: str
+    quantity: int
+    unit_price_vnd: int
+    status: OrderStatus
+    external_variant_id: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteOrder:
+    """One order as plain data. ``marketplace_status`` is the marketplace's own word, shown to owners."""
+
+    external_id: str
+    status: OrderStatus
+    marketplace_status: str
+    created_at: datetime
+    updated_at: datetime
+    lines: tuple[RemoteOrderLine, ...]
+    total_vnd: int = 0
+
+
+@dataclass(frozen=True)
+class PushEvent:
+    """One verified push notification. ``event_id`` is unique per notification (the marketplace's id, or a
+    hash of the raw body when it has none) so a repeated delivery is recognised; ``kind`` is "order",
+    "listing", "auth" or "other"; ``external_id`` is the order or listing it is about."""
+
+    shop_id: str
+    kind: str
+    event_id: str
+    external_id: str = ""
+    status: str = ""
+    reason: str = ""
+
+
+class PushRejected(Exception):
+    """The push's signature (or shape) is wrong: answer 401 and do nothing."""
 
 
 @dataclass
@@ -276,3 +377,46 @@ class Connector(abc.ABC):
     @abc.abstractmethod
     def remote_listings(self, *, credentials: Credentials) -> list[RemoteListing]:
         """Every listing on the shop, for linking existing listings by SKU."""
+
+    # --- optional capabilities: implement those declared in ``capabilities`` --------------------
+    def update_price_stock_many(self, *, credentials: Credentials,
+                                updates: Sequence[tuple[str, PriceStockUpdate]]) -> BatchOutcome:
+        """Price and stock for variants of *any* listings of the shop, as ``(listing external id, update)``
+        pairs, in as few calls as the API allows. This default calls ``update_price_stock`` once per
+        listing; connectors whose API batches across listings (Lazada) override it."""
+        by_listing: dict[str, list[PriceStockUpdate]] = {}
+        for external_id, update in updates:
+            by_listing.setdefault(external_id, []).append(update)
+        succeeded: list[str] = []
+        failed: dict[str, str] = {}
+        for external_id, listing_updates in by_listing.items():
+            outcome = self.update_price_stock(credentials=credentials, external_id=external_id, updates=listing_updates)
+            succeeded.extend(outcome.succeeded)
+            failed.update(outcome.failed)
+        return BatchOutcome(succeeded=tuple(succeeded), failed=failed)
+
+    def orders_updated_since(self, *, credentials: Credentials, since: datetime) -> list[RemoteOrder]:
+        """Every order created or changed at or after ``since``, oldest change first, with its lines
+        (ORDERS). Pages through the API itself. The caller keeps the watermark and may overlap it."""
+        raise NotImplementedError
+
+    def order_get(self, *, credentials: Credentials, external_id: str) -> RemoteOrder | None:
+        """One order by id (ORDERS), None when the shop has no such order; used on push notifications."""
+        raise NotImplementedError
+
+    def verify_push(self, *, body: bytes, headers: Mapping[str, str], url: str) -> list[PushEvent]:
+        """Check a push notification's signature over the *raw* body (PUSH) and return its events.
+        ``url`` is the callback URL as registered (Shopee signs it). Raises PushRejected when the signature
+        or shape is wrong. Pure: no call to the marketplace."""
+        raise NotImplementedError
+
+    def review_status(self, *, credentials: Credentials, external_id: str) -> ReviewStatus:
+        """Where a listing published UNDER_REVIEW stands now (REVIEW)."""
+        raise NotImplementedError
+
+    def connect_with_keys(self, *, shop_url: str, key: str, secret: str) -> TokenSet:
+        """Check keys the owner typed (KEYS): one authenticated call proves them, and the URL must be HTTPS
+        unless it is a loopback address. Returns a TokenSet whose ``shop_id`` is the normalised shop URL,
+        ``access_token`` the key and ``refresh_token`` the secret (both stored encrypted), with
+        ``access_expires_at`` far ahead: keys do not expire. Raises AuthError when refused."""
+        raise NotImplementedError
