@@ -16,6 +16,7 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 
 class Capability(enum.StrEnum):
@@ -258,13 +259,34 @@ class PushRejected(Exception):
     """The push's signature (or shape) is wrong: answer 401 and do nothing."""
 
 
+class SandboxSimulator(Protocol):
+    """What every marketplace simulator offers tests, the contract suite and the ``make run`` sandbox, on top
+    of its marketplace's own HTTP API. Shop ids and SKUs are the marketplace's; statuses are ours."""
+
+    url: str
+    #: when set, the simulator POSTs signed push notifications here (order created or changed, listing
+    #: audit decided), as the marketplace would; a delivery not answered 2xx is retried a few times.
+    push_url: str | None
+
+    def stop(self) -> None: ...
+
+    def create_order(self, *, shop_id: str, items: Sequence[tuple[str, int]]) -> str:
+        """A buyer orders ``(seller SKU, quantity)`` pairs: the simulator's stock goes down; returns the order id."""
+
+    def set_order_status(self, *, order_id: str, status: OrderStatus) -> None:
+        """Move an order on (cancelling or returning it puts the simulator's stock back)."""
+
+    def stock_of(self, *, shop_id: str, sku: str) -> int | None:
+        """The stock the marketplace shows for the variant with seller SKU ``sku`` (None: no such SKU)."""
+
+
 @dataclass
 class Sandbox:
     """A connector's local simulator, for the contract suite and ``make run``: ``settings`` point the
     connector at it, ``callback_params()`` approves a shop like the consent page does, and
     ``category_id``/``attribute_values`` are a leaf category the simulator accepts."""
 
-    simulator: object  # started; has .stop() and .url
+    simulator: SandboxSimulator  # started
     settings: dict
     callback_params: Callable[[], dict[str, str]]
     category_id: str
