@@ -58,6 +58,11 @@ def listing_sku(product: Product, variants: list) -> str:
     return product.key
 
 
+def published_stock(*, stock: int, buffer: int) -> int:
+    """What a marketplace is told: our stock minus the shop's buffer, never below zero."""
+    return max(0, stock - buffer)
+
+
 def listing_draft(
     *,
     account: MarketplaceAccount,
@@ -67,7 +72,8 @@ def listing_draft(
     with_images: bool = False,
 ) -> ListingDraft:
     """``product`` as ``account``'s marketplace should see it. ``mapping`` is its category's mapping for the
-    account (looked up when not given). Reads image bytes only when ``with_images``."""
+    account (looked up when not given). Reads image bytes only when ``with_images``. Stock is the catalog's
+    minus the account's buffer (never below zero), as in ``published_stock``."""
     variants = list(product.variants.all())
     variants.sort(key=lambda v: (v.position, v.pk))
     if mapping is None and product.category_id:
@@ -82,7 +88,8 @@ def listing_draft(
         description=product.description,
         variants=tuple(
             VariantDraft(
-                variant_id=v.pk, sku=v.sku, option_name=v.option_label, price_vnd=int(v.price), stock=int(v.stock),
+                variant_id=v.pk, sku=v.sku, option_name=v.option_label, price_vnd=int(v.price),
+                stock=published_stock(stock=int(v.stock), buffer=account.stock_buffer),
                 weight_grams=v.weight_g, length_cm=_cm(v.length_cm), width_cm=_cm(v.width_cm),
                 height_cm=_cm(v.height_cm),
             )

@@ -67,3 +67,36 @@ class ListingSelectionForm(forms.Form):
     def __init__(self, *args, product_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].choices = [(pk, str(pk)) for pk in product_ids]
+
+
+class AccountSettingsForm(forms.Form):
+    """Per-shop settings the owner may change: the stock buffer."""
+
+    stock_buffer = forms.IntegerField(
+        label=_("Stock buffer"), min_value=0, max_value=100_000,
+        help_text=_("The shop shows this many units fewer than you have, so a sale on another channel in the "
+                    "seconds before the next sync cannot sell the last units twice. 0 shows all your stock."),
+    )
+
+
+class KeysConnectForm(forms.Form):
+    """Connect a shop reached with API keys (an owner's own WooCommerce web shop)."""
+
+    shop_url = forms.URLField(label=_("Shop address"), max_length=255, assume_scheme="https",
+                              help_text=_("The address of your web shop, e.g. https://myshop.vn"))
+    key = forms.CharField(label=_("Consumer key"), max_length=255, strip=True)
+    secret = forms.CharField(label=_("Consumer secret"), max_length=255, strip=True,
+                             widget=forms.PasswordInput(render_value=False))
+
+
+class OrderFilterForm(forms.Form):
+    """Filters of the orders list; every field optional."""
+
+    marketplace = forms.ChoiceField(label=_("Marketplace"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    oversold = forms.BooleanField(label=_("Oversold only"), required=False)
+
+    def __init__(self, *args, marketplaces: list[tuple[str, str]], statuses: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marketplace"].choices = [("", _("All"))] + marketplaces
+        self.fields["status"].choices = [("", _("All"))] + statuses

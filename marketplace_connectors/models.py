@@ -30,7 +30,8 @@ class MarketplaceAccount(models.Model):
         "businesses.Business", on_delete=models.CASCADE, related_name="marketplace_accounts"
     )
     marketplace = models.CharField(_("marketplace"), max_length=32)
-    external_shop_id = models.CharField(_("shop id"), max_length=64)
+    # A marketplace's shop id, or the normalised shop URL for key-based shops (WooCommerce).
+    external_shop_id = models.CharField(_("shop id"), max_length=255)
     shop_name = models.CharField(_("shop name"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
@@ -48,6 +49,20 @@ class MarketplaceAccount(models.Model):
     connected_at = models.DateTimeField(null=True, blank=True)
     last_sync_at = models.DateTimeField(null=True, blank=True)
     logistics_channel_id = models.CharField(_("shipping channel"), max_length=64, blank=True)
+    disconnected_at = models.DateTimeField(_("disconnected"), null=True, blank=True)
+    # The marketplace is shown our stock minus this many units, so a sale elsewhere during the seconds
+    # before the next sync cannot oversell the last units.
+    stock_buffer = models.PositiveIntegerField(
+        _("stock buffer"), default=0,
+        help_text=_("Show this many units fewer on this shop than you have, as a guard against overselling."),
+    )
+    # Orders changed up to this time have been imported (the next import starts a little before it).
+    orders_synced_until = models.DateTimeField(null=True, blank=True)
+    # A stock push for this shop is running since this time (claimed with a conditional UPDATE), and
+    # another push was asked for while it ran: the running push goes round once more.
+    stock_push_started_at = models.DateTimeField(null=True, blank=True)
+    stock_push_requested = models.BooleanField(default=False)
+    last_stock_push_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,6 +199,7 @@ class ListingStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     PUBLISHING = "publishing", _("Publishing")
     LIVE = "live", _("Live")
+    UNDER_REVIEW = "under_review", _("Under review")
     REJECTED = "rejected", _("Rejected")
     FAILED = "failed", _("Failed")
     PAUSED = "paused", _("Paused")
@@ -307,3 +323,129 @@ class SyncAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.outcome}"
+
+
+class ListingStatusChange(models.Model):
+    """A listing's status history (live, paused, delisted...), for the owner's history and for officers
+    who count "has a live listing" on a past date. Intermediate "publishing" states are not recorded."""
+
+    listing = models.ForeignKey(ListingBinding, on_delete=models.CASCADE, related_name="status_changes")
+    old_status = models.CharField(max_length=16, choices=ListingStatus.choices, blank=True)
+    new_status = models.CharField(max_length=16, choices=ListingStatus.choices)
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["listing", "changed_at", "pk"]
+        indexes = [models.Index(fields=["listing", "-changed_at"], name="listingstatus_listing_changed")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.old_status or '-'} -> {self.new_status}"
+
+
+class OrderStatus(models.TextChoices):
+    """Our order statuses (base.OrderStatus), with their names for owners."""
+
+    UNPAID = "unpaid", _("Awaiting payment")
+    PENDING = "pending", _("New")
+    READY_TO_SHIP = "ready_to_ship", _("Ready to ship")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURNED = "returned", _("Returned")
+
+
+class Order(models.Model):
+    """One marketplace order, imported once (unique by marketplace and order id) and kept up to date.
+
+    Its lines hold stock from our catalog while the order is live; ``moves_stock`` is False for orders
+    placed before the shop was connected (the owner's stock count already reflects them).
+    """
+
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, related_name="orders")
+    business = models.ForeignKey("businesses.Business", on_delete=models.CASCADE, related_name="marketplace_orders")
+    marketplace = models.CharField(_("marketplace"), max_length=32)
+    external_id = models.CharField(_("order number"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices)
+    marketplace_status = models.CharField(_("status on the marketplace"), max_length=64, blank=True)
+    ordered_at = models.DateTimeField(_("ordered"))
+    remote_updated_at = models.DateTimeField()
+    total_vnd = models.PositiveBigIntegerField(_("total (VND)"), default=0)
+    moves_stock = models.BooleanField(default=True)
+    oversold = models.BooleanField(
+        _("oversold"), default=False,
+        help_text=_("Some units were not in stock when the order arrived."),
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-ordered_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(fields=["marketplace", "external_id"], name="uniq_order_marketplace_external_id"),
+        ]
+        indexes = [
+            models.Index(fields=["business", "-ordered_at"], name="order_business_ordered"),
+            models.Index(fields=["account", "-ordered_at"], name="order_account_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marketplace} #{self.external_id}"
+
+
+class OrderLine(models.Model):
+    """One SKU of an order. ``stock_held`` units are taken from the catalog for it now; ``short`` units
+    could not be (the catalog had none left): the order is oversold by that many."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField(_("SKU"), max_length=120)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity_live = models.PositiveIntegerField(default=0)  # units not cancelled or returned
+    unit_price_vnd = models.PositiveBigIntegerField(_("unit price (VND)"), default=0)
+    stock_held = models.PositiveIntegerField(default=0)
+    short = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "sku"]
+        constraints = [models.UniqueConstraint(fields=["order", "sku"], name="uniq_order_line_order_sku")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.sku} x{self.quantity}"
+
+
+class OrderStatusChange(models.Model):
+    """An order's status history as imported (``changed_at`` is the marketplace's time)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=16, choices=OrderStatus.choices)
+    marketplace_status = models.CharField(max_length=64, blank=True)
+    changed_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status}"
+
+
+class PushReceipt(models.Model):
+    """A push notification already acted on: a repeated delivery (same marketplace and event id) is ignored."""
+
+    marketplace = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=128)
+    kind = models.CharField(max_length=16, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["marketplace", "event_id"], name="uniq_push_receipt_marketplace_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marketplace}:{self.event_id}"

@@ -17,6 +17,8 @@ from .models import (
     ListingMatch,
     ListingStatus,
     MarketplaceAccount,
+    Order,
+    OrderStatus,
     SyncRun,
 )
 
@@ -74,3 +76,40 @@ def business_has_live_listing(*, business: Business) -> bool:
 
 def live_listing_count(*, business: Business) -> int:
     return ListingBinding.objects.filter(account__business=business, status=ListingStatus.LIVE).count()
+
+
+# --- orders ---------------------------------------------------------------------------------------
+def order_list(*, business: Business, marketplace: str = "", status: str = "", oversold: bool = False) -> QuerySet[Order]:
+    """The business's orders across marketplaces, newest first, with their lines and shops."""
+    orders = Order.objects.filter(business=business).select_related("account").prefetch_related("lines")
+    if marketplace:
+        orders = orders.filter(marketplace=marketplace)
+    if status:
+        orders = orders.filter(status=status)
+    if oversold:
+        orders = orders.filter(oversold=True)
+    return orders.order_by("-ordered_at", "-pk")
+
+
+def order_get(*, business: Business, order_id: int) -> Order:
+    """The business's order; Http404 for anyone else's."""
+    return get_object_or_404(Order.objects.select_related("account"), business=business, pk=order_id)
+
+
+def order_oversold_count(*, business: Business) -> int:
+    """Live orders the catalog could not fully cover: the owner must act on them."""
+    return Order.objects.filter(business=business, oversold=True).exclude(
+        status__in=(OrderStatus.CANCELLED, OrderStatus.RETURNED)).count()
+
+
+def business_has_order(*, business: Business) -> bool:
+    """For the journey: the business has received at least one marketplace order."""
+    return Order.objects.filter(business=business).exists()
+
+
+def business_order_dates(*, business_ids: list[int] | None = None) -> QuerySet:
+    """(business id, newest order date) pairs, for the adoption indicator's "order in the last 90 days"."""
+    from django.db.models import Max
+
+    orders = Order.objects.all() if business_ids is None else Order.objects.filter(business_id__in=business_ids)
+    return orders.values("business_id").annotate(last_ordered_at=Max("ordered_at"))

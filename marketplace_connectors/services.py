@@ -25,7 +25,7 @@ from sme.billing.models import Feature
 from sme.billing.services import entitlement_check
 from sme.businesses.models import Business, MemberRole, Membership
 
-from .base import AttributeSpec, CategoryNode, Connector, Credentials, TokenSet
+from .base import AttributeSpec, Capability, CategoryNode, Connector, Credentials, TokenSet
 from .errors import AccessTokenExpired, AuthError, PermanentError
 from .models import (
     AccountStatus,
@@ -84,6 +84,25 @@ def account_connect_complete(*, business: Business, user: User, marketplace: str
     """
     connector = connector_get(marketplace)
     tokens = connector.exchange_code(params=params)
+    return account_connect_store(business=business, user=user, marketplace=marketplace, tokens=tokens)
+
+
+def account_connect_with_keys(*, business: Business, user: User, marketplace: str, shop_url: str, key: str,
+                              secret: str) -> MarketplaceAccount:
+    """Connect a shop the owner reaches with API keys (``Capability.KEYS``, e.g. WooCommerce): the connector
+    proves the keys with one call before anything is stored. Raises as ``account_connect_complete``, and
+    PermanentError when the URL is refused (not HTTPS)."""
+    connector = connector_get(marketplace)
+    if not connector.supports(Capability.KEYS):
+        raise PermanentError("this marketplace connects by authorisation, not keys", code="not_keys")
+    account_connect_check_plan(business=business)
+    tokens = connector.connect_with_keys(shop_url=shop_url, key=key, secret=secret)
+    return account_connect_store(business=business, user=user, marketplace=marketplace, tokens=tokens)
+
+
+def account_connect_store(*, business: Business, user: User, marketplace: str, tokens: TokenSet) -> MarketplaceAccount:
+    """Store a shop's tokens for ``business`` (the end of every way of connecting), then fetch its metadata
+    and link its existing listings in the background."""
     with transaction.atomic():
         account = (
             MarketplaceAccount.objects.select_for_update()
@@ -108,6 +127,7 @@ def account_connect_complete(*, business: Business, user: User, marketplace: str
         account.connected_at = timezone.now()
         account.status = AccountStatus.ACTIVE
         account.status_reason = ""
+        account.disconnected_at = None
         _store_tokens(account, tokens)
         if tokens.shop_name:
             account.shop_name = tokens.shop_name
@@ -135,6 +155,7 @@ def account_disconnect(*, account: MarketplaceAccount) -> MarketplaceAccount:
     """Forget the tokens and stop every sync for the shop. Listings on the marketplace stay as they are."""
     with transaction.atomic():
         account.status = AccountStatus.DISCONNECTED
+        account.disconnected_at = timezone.now()
         account.status_reason = ""
         account.set_tokens(access_token="", refresh_token="")
         account.access_expires_at = account.refresh_expires_at = None
@@ -326,3 +347,17 @@ def account_tokens_rotate() -> int:
         )
         count += 1
     return count
+
+
+def account_settings_update(*, account: MarketplaceAccount, stock_buffer: int, user: User) -> MarketplaceAccount:
+    """Change the shop's stock buffer; the shop's stock follows at the next push (asked for at once)."""
+    from .order_sync import stock_push_business_soon
+
+    with transaction.atomic():
+        before = account.stock_buffer
+        MarketplaceAccount.objects.filter(pk=account.pk).update(stock_buffer=stock_buffer)
+        account.stock_buffer = stock_buffer
+        if before != stock_buffer:
+            logger.info("account %s stock buffer %s -> %s by user %s", account.pk, before, stock_buffer, user.pk)
+            stock_push_business_soon(business_id=account.business_id)
+    return account

@@ -22,7 +22,7 @@ from accounts.models import User
 from sme.catalog.models import Product
 
 from . import services
-from .base import Capability, ListingDraft, PriceStockUpdate, RemoteListing, ValidationProblem
+from .base import Capability, ListingDraft, PriceStockUpdate, RemoteListing, ReviewState, ValidationProblem
 from .drafts import listing_draft
 from .errors import AmbiguousResultError, AuthError, PermanentError, RetryableError
 from .models import (
@@ -30,6 +30,7 @@ from .models import (
     ListingBinding,
     ListingMatch,
     ListingStatus,
+    ListingStatusChange,
     MarketplaceAccount,
     SyncAttempt,
     SyncKind,
@@ -66,6 +67,18 @@ def error_for_owner(exc: Exception) -> str:
 
 def problems_text(problems: Iterable[ValidationProblem]) -> str:
     return "\n".join(p.message for p in problems)
+
+
+def listing_status_record(*, binding_id: int, status: str, reason: str = "") -> None:
+    """Add to the listing's status history when ``status`` differs from the last one recorded (the
+    intermediate "publishing" and "waiting" states are not history)."""
+    if status in (ListingStatus.PUBLISHING, ListingStatus.PENDING):
+        return
+    last = (ListingStatusChange.objects.filter(listing_id=binding_id).order_by("-changed_at", "-pk")
+            .values_list("new_status", flat=True).first())
+    if last != status:
+        ListingStatusChange.objects.create(listing_id=binding_id, old_status=last or "", new_status=status,
+                                           reason=reason[:2000])
 
 
 # --- drafts and validation ----------------------------------------------------------------------
@@ -126,7 +139,7 @@ def sync_run_start(*, account: MarketplaceAccount, kind: str, product_ids: Itera
         ids.extend(ListingBinding.objects.filter(account=account, pk__in=list(binding_ids)).values_list("pk", flat=True))
         ids = sorted(set(ids))
         queued = ListingBinding.objects.filter(pk__in=ids).exclude(status=ListingStatus.PUBLISHING)
-        queued = queued.exclude(status=ListingStatus.DELISTED)
+        queued = queued.exclude(status__in=(ListingStatus.DELISTED, ListingStatus.UNDER_REVIEW))
         queued_ids = list(queued.values_list("pk", flat=True))
         ListingBinding.objects.filter(pk__in=queued_ids).exclude(status=ListingStatus.LIVE).update(
             status=ListingStatus.PENDING, sync_run=run, last_error="", updated_at=timezone.now())
@@ -220,6 +233,7 @@ def _publish_claimed(binding: ListingBinding, *, final_attempt: bool) -> str:
 def _finish(binding: ListingBinding, *, status: str, error: str = "") -> None:
     ListingBinding.objects.filter(pk=binding.pk).update(status=status, last_error=error, claimed_at=None,
                                                         last_synced_at=timezone.now())
+    listing_status_record(binding_id=binding.pk, status=status, reason=error)
     _attempt(binding, outcome=SyncAttempt.Outcome.OK if status == ListingStatus.LIVE else SyncAttempt.Outcome.FAILED,
              message=error)
     _run_count(binding, ok=status == ListingStatus.LIVE)
@@ -291,7 +305,8 @@ def _push(binding: ListingBinding, *, draft: ListingDraft, attributes: list) -> 
             _forget_attempt(binding, uploaded)  # a definite refusal (429, 5xx): nothing was created
             raise
         if result is not None:
-            _store_result(binding, draft, result.variant_ids_by_sku, uploaded, content_hash)
+            _store_result(binding, draft, result.variant_ids_by_sku, uploaded, content_hash, review=result.review,
+                          review_reason=result.review_reason)
             return
     known = dict(VariantBinding.objects.filter(listing=binding).values_list("variant__sku", "external_id"))
     push_item = binding.payload_hash != content_hash
@@ -329,9 +344,11 @@ def _price_stock(binding: ListingBinding, draft: ListingDraft, ids: dict[str, st
 
 @transaction.atomic
 def _store_result(binding: ListingBinding, draft: ListingDraft, ids: dict[str, str], uploaded: dict[str, str],
-                  content_hash: str, *, failed: dict[str, str] | None = None) -> None:
+                  content_hash: str, *, failed: dict[str, str] | None = None, review: str = ReviewState.LIVE,
+                  review_reason: str = "") -> None:
     """Record the pushed state per variant; variants the marketplace refused keep their previous values
-    and get the reason, and the listing shows which ones to check."""
+    and get the reason, and the listing shows which ones to check. A listing the marketplace audits first
+    stays "under review" until ``listing_review_check`` sees the decision."""
     failed = failed or {}
     for v in draft.variants:
         if v.sku not in ids:
@@ -345,11 +362,17 @@ def _store_result(binding: ListingBinding, draft: ListingDraft, ids: dict[str, s
     if failed:
         detail = "; ".join(f"{sku}: {reason}" for sku, reason in sorted(failed.items()))
         error = _("Shopee refused the price or stock of some variants: %(detail)s") % {"detail": detail}
+    status = ListingStatus.REJECTED if failed else ListingStatus.LIVE
+    if review == ReviewState.UNDER_REVIEW and not failed:
+        status = ListingStatus.UNDER_REVIEW
+    elif review == ReviewState.REJECTED:
+        status, error = ListingStatus.REJECTED, review_rejection_text(binding.account, review_reason)
     ListingBinding.objects.filter(pk=binding.pk).update(
-        status=ListingStatus.REJECTED if failed else ListingStatus.LIVE, payload_hash=content_hash,
+        status=status, payload_hash=content_hash,
         image_ids=uploaded, last_error=error, claimed_at=None, attempt_started_at=None, last_synced_at=now,
-        published_at=binding.published_at or now,
+        published_at=(binding.published_at or now) if status == ListingStatus.LIVE else binding.published_at,
     )
+    listing_status_record(binding_id=binding.pk, status=status, reason=error)
     _attempt(binding, outcome=SyncAttempt.Outcome.FAILED if failed else SyncAttempt.Outcome.OK, message=error)
     _run_count(binding, ok=not failed)
 
@@ -423,6 +446,7 @@ def listing_link(*, account: MarketplaceAccount, product_id: int, remote: Remote
             VariantBinding.objects.update_or_create(account=account, variant=variant,
                                                    defaults={"listing": binding, "external_id": external})
     ListingMatch.objects.filter(account=account, product=product).delete()
+    listing_status_record(binding_id=binding.pk, status=ListingStatus.LIVE)
     return binding
 
 
@@ -441,11 +465,70 @@ def listing_delist(*, binding: ListingBinding) -> None:
         services.with_fresh_token(account=binding.account, call=lambda c: connector.delist(
             credentials=c, external_id=binding.external_id))
     ListingBinding.objects.filter(pk=binding.pk).update(status=ListingStatus.DELISTED, last_synced_at=timezone.now())
+    listing_status_record(binding_id=binding.pk, status=ListingStatus.DELISTED)
 
 
 def listing_pause(*, binding: ListingBinding, paused: bool) -> None:
     connector = services.account_connector(account=binding.account)
     services.with_fresh_token(account=binding.account, call=lambda c: connector.pause(
         credentials=c, external_id=binding.external_id, paused=paused))
-    ListingBinding.objects.filter(pk=binding.pk).update(
-        status=ListingStatus.PAUSED if paused else ListingStatus.LIVE, last_synced_at=timezone.now())
+    status = ListingStatus.PAUSED if paused else ListingStatus.LIVE
+    ListingBinding.objects.filter(pk=binding.pk).update(status=status, last_synced_at=timezone.now())
+    listing_status_record(binding_id=binding.pk, status=status)
+
+
+# --- audits (marketplaces that review new listings) --------------------------------------------
+def review_rejection_text(account: MarketplaceAccount, reason: str) -> str:
+    name = services.account_connector(account=account).display_name
+    if reason:
+        return _("%(marketplace)s rejected the listing: %(reason)s") % {"marketplace": name, "reason": reason}
+    return _("%(marketplace)s rejected the listing without giving a reason.") % {"marketplace": name}
+
+
+def listing_review_check(*, binding_id: int) -> str:
+    """Ask the marketplace where a listing under review stands and record the decision: live (with its
+    final ids, when the marketplace gives new ones) or rejected with the reason. Returns the status."""
+    binding = ListingBinding.objects.select_related("account", "account__connected_by").get(pk=binding_id)
+    if binding.status != ListingStatus.UNDER_REVIEW or not binding.external_id:
+        return binding.status
+    account = binding.account
+    connector = services.account_connector(account=account)
+    try:
+        answer = services.with_fresh_token(account=account, call=lambda c: connector.review_status(
+            credentials=c, external_id=binding.external_id))
+    except AuthError:
+        services.account_mark_needs_reauth(account_id=account.pk)
+        return binding.status
+    if answer.state == ReviewState.UNDER_REVIEW:
+        ListingBinding.objects.filter(pk=binding.pk).update(last_synced_at=timezone.now())
+        return ListingStatus.UNDER_REVIEW
+    now = timezone.now()
+    with transaction.atomic(), translation.override(owner_language(account)):
+        if answer.state == ReviewState.REJECTED:
+            error = review_rejection_text(account, answer.reason)
+            ListingBinding.objects.filter(pk=binding.pk, status=ListingStatus.UNDER_REVIEW).update(
+                status=ListingStatus.REJECTED, last_error=error, last_synced_at=now)
+            listing_status_record(binding_id=binding.pk, status=ListingStatus.REJECTED, reason=error)
+            return ListingStatus.REJECTED
+        updates = {"status": ListingStatus.LIVE, "last_error": "", "last_synced_at": now,
+                   "published_at": binding.published_at or now}
+        if answer.external_id:
+            updates["external_id"] = answer.external_id
+        ListingBinding.objects.filter(pk=binding.pk, status=ListingStatus.UNDER_REVIEW).update(**updates)
+        if answer.variant_ids_by_sku:
+            for variant in binding.product.variants.all():
+                external = answer.variant_ids_by_sku.get(variant.sku)
+                if external:
+                    VariantBinding.objects.update_or_create(account=account, variant=variant,
+                                                           defaults={"listing": binding, "external_id": external})
+        listing_status_record(binding_id=binding.pk, status=ListingStatus.LIVE)
+    from .order_sync import stock_push_business_soon
+
+    stock_push_business_soon(business_id=account.business_id)
+    return ListingStatus.LIVE
+
+
+def listings_under_review() -> list[int]:
+    """Listings waiting for a marketplace's audit, least recently checked first (the poll's work list)."""
+    return list(ListingBinding.objects.filter(status=ListingStatus.UNDER_REVIEW, account__status=AccountStatus.ACTIVE)
+                .order_by(F("last_synced_at").asc(nulls_first=True)).values_list("pk", flat=True)[:500])

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import services, sync
+from . import order_sync, services, sync
 from .errors import AuthError, RetryableError
 from .models import AccountStatus, MarketplaceAccount
 
@@ -87,3 +87,69 @@ def listings_requeue_stale_task() -> int:
     """Scheduled: recover listings whose worker died mid-publish or whose message was lost."""
     with transaction.atomic():
         return sync.listings_requeue_stale()
+
+
+# --- orders and stock --------------------------------------------------------------------------
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def orders_import_task(self, account_id: int) -> dict:
+    """Import one shop's orders changed since its watermark."""
+    try:
+        return order_sync.orders_import(account_id=account_id)
+    except RetryableError as exc:
+        return _retry(self, exc, max_retries=5)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def order_import_one_task(self, account_id: int, external_id: str) -> int | None:
+    """Fetch one order a push notification told us about, and apply it."""
+    try:
+        order = order_sync.order_import_one(account_id=account_id, external_id=external_id)
+    except RetryableError as exc:
+        return _retry(self, exc, max_retries=5)
+    return order.pk if order else None
+
+
+@shared_task
+def orders_import_due_task() -> int:
+    """Scheduled: import orders for every active shop whose marketplace has an order API."""
+    ids = order_sync.accounts_with_orders()
+    for account_id in ids:
+        transaction.on_commit(lambda a=account_id: orders_import_task.delay(a))
+    return len(ids)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def stock_push_account_task(self, account_id: int) -> dict:
+    """Bring one shop's stock in step with the catalog (only the differences)."""
+    try:
+        return order_sync.stock_push_account(account_id=account_id)
+    except RetryableError as exc:
+        return _retry(self, exc)
+
+
+@shared_task
+def stock_push_due_task() -> int:
+    """Scheduled: push stock for every shop where a marketplace shows other stock than the catalog (a
+    change made by an edit or an import, or a push that failed)."""
+    ids = order_sync.accounts_out_of_step()
+    for account_id in ids:
+        transaction.on_commit(lambda a=account_id: stock_push_account_task.delay(a))
+    return len(ids)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def listing_review_check_task(self, binding_id: int) -> str:
+    """Ask the marketplace whether a listing under review was approved or rejected."""
+    try:
+        return sync.listing_review_check(binding_id=binding_id)
+    except RetryableError as exc:
+        return _retry(self, exc, max_retries=5)
+
+
+@shared_task
+def listings_review_poll_task() -> int:
+    """Scheduled: check listings still waiting for a marketplace's audit (pushes may be lost)."""
+    ids = sync.listings_under_review()
+    for binding_id in ids:
+        transaction.on_commit(lambda b=binding_id: listing_review_check_task.delay(b))
+    return len(ids)

@@ -3,26 +3,40 @@ services/sync. Owners only (staff get 404), and every id is looked up within the
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from sme.billing.errors import EntitlementError
 from sme.businesses.context import business_required
 from sme.catalog.models import Category, Product
 
-from . import selectors, services, sync
+from . import order_sync, selectors, services, sync
+from .base import Capability, PushRejected
 from .errors import AuthError, ConnectorError, PermanentError, RetryableError
-from .forms import CategoryMappingForm, ListingSelectionForm
-from .models import AccountStatus, CategoryMapping, ListingBinding, ListingStatus, SyncKind
+from .forms import (
+    AccountSettingsForm,
+    CategoryMappingForm,
+    KeysConnectForm,
+    ListingSelectionForm,
+    OrderFilterForm,
+)
+from .models import AccountStatus, CategoryMapping, ListingBinding, ListingStatus, OrderStatus, SyncKind
 from .registry import connector_get, connector_list
 
 owner_required = business_required(owner_only=True)
+member_required = business_required()
+logger = logging.getLogger(__name__)
 
 
 def _connector_or_404(marketplace: str):
@@ -50,6 +64,8 @@ def connect_start(request, marketplace: str):
     except EntitlementError as exc:
         messages.error(request, str(exc))
         return redirect("marketplaces:account_list")
+    if connector.supports(Capability.KEYS):
+        return redirect("marketplaces:connect_keys", marketplace=marketplace)
     state = services.connect_state_create(session=request.session, marketplace=marketplace,
                                           business_id=request.business.pk)
     callback = request.build_absolute_uri(reverse("marketplaces:connect_callback", args=[marketplace]))
@@ -70,7 +86,8 @@ def connect_callback(request, marketplace: str):
         messages.error(request, _("This connection link has expired or was not started from this browser. "
                                   "Press “Connect” again."))
         return redirect("marketplaces:account_list")
-    params = {k: request.GET.get(k, "") for k in ("code", "shop_id")}
+    # Everything the marketplace sent back but our own state (Shopee adds shop_id, TikTok and Tiki others).
+    params = {k: v for k, v in request.GET.items() if k != "state"}
     try:
         account = services.account_connect_complete(business=request.business, user=request.user,
                                                     marketplace=marketplace, params=params)
@@ -298,3 +315,106 @@ def run_progress(request, account_id: int, run_id: int):
             for b in selectors.run_listings(run=run)
         ],
     })
+
+
+@owner_required
+def connect_keys(request, marketplace: str):
+    """Connect a shop reached with API keys: the keys are proven with one call before anything is saved."""
+    connector = _connector_or_404(marketplace)
+    if not connector.supports(Capability.KEYS):
+        raise Http404("This marketplace connects by authorisation")
+    form = KeysConnectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_connect_with_keys(
+                business=request.business, user=request.user, marketplace=marketplace,
+                shop_url=form.cleaned_data["shop_url"], key=form.cleaned_data["key"], secret=form.cleaned_data["secret"])
+        except EntitlementError as exc:
+            form.add_error(None, str(exc))
+        except services.ShopTakenError:
+            form.add_error("shop_url", _("This shop is already connected to another business on the platform."))
+        except AuthError:
+            form.add_error(None, _("%(marketplace)s did not accept these keys. Check that you copied the consumer key "
+                                   "and secret of a key with Read/Write access.") % {"marketplace": connector.display_name})
+        except RetryableError:
+            form.add_error(None, _("The shop did not answer. Check the address and try again in a few minutes."))
+        except PermanentError as exc:
+            form.add_error("shop_url", exc.message)
+        else:
+            messages.success(request, _("Shop %(shop)s is connected.") % {"shop": account.shop_name or account.external_shop_id})
+            return redirect("marketplaces:listing_list", account_id=account.pk)
+    return render(request, "marketplace_connectors/connect_keys.html", {"form": form, "connector": connector})
+
+
+@owner_required
+def account_settings(request, account_id: int):
+    account = selectors.account_get(business=request.business, account_id=account_id)
+    form = AccountSettingsForm(request.POST or None, initial={"stock_buffer": account.stock_buffer})
+    if request.method == "POST" and form.is_valid():
+        services.account_settings_update(account=account, stock_buffer=form.cleaned_data["stock_buffer"],
+                                         user=request.user)
+        messages.success(request, _("Saved. The shop's stock follows within a minute."))
+        return redirect("marketplaces:account_settings", account_id=account.pk)
+    return render(request, "marketplace_connectors/account_settings.html", {"account": account, "form": form})
+
+
+@owner_required
+@require_POST
+def stock_push_now(request):
+    """The impatient owner's button: push stock to every connected shop now."""
+    order_sync.stock_push_business_soon(business_id=request.business.pk)
+    messages.success(request, _("Stock is being sent to every connected shop now."))
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "marketplaces:order_list")
+
+
+@member_required
+@require_GET
+def order_list(request):
+    codes = {c.code: c.display_name for c in connector_list()}
+    marketplaces = sorted(codes.items(), key=lambda c: c[1])
+    form = OrderFilterForm(request.GET or None, marketplaces=marketplaces, statuses=list(OrderStatus.choices))
+    filters = form.cleaned_data if form.is_valid() else {}
+    orders = selectors.order_list(business=request.business, marketplace=filters.get("marketplace", ""),
+                                  status=filters.get("status", ""), oversold=bool(filters.get("oversold")))
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    for order in page.object_list:
+        order.marketplace_name = codes.get(order.marketplace, order.marketplace)
+    return render(request, "marketplace_connectors/order_list.html", {
+        "form": form, "page": page, "orders": page.object_list,
+        "oversold_count": selectors.order_oversold_count(business=request.business),
+        "is_owner": request.membership.role == "owner",
+    })
+
+
+@member_required
+@require_GET
+def order_detail(request, order_id: int):
+    order = selectors.order_get(business=request.business, order_id=order_id)
+    return render(request, "marketplace_connectors/order_detail.html", {
+        "order": order, "lines": order.lines.select_related("variant", "variant__product"),
+        "history": order.status_changes.all(),
+        "marketplace_name": {c.code: c.display_name for c in connector_list()}.get(order.marketplace, order.marketplace),
+    })
+
+
+@csrf_exempt
+@require_POST
+def push_receive(request, marketplace: str):
+    """Push notifications from a marketplace. The signature is checked over the raw body; a forged push gets
+    401 and changes nothing, a repeated one is acknowledged and ignored. Shopee wants an empty 2xx body."""
+    try:
+        connector = connector_get(marketplace)
+    except KeyError:
+        raise Http404("No such marketplace") from None
+    if not connector.supports(Capability.PUSH):
+        raise Http404("No push notifications for this marketplace")
+    base = settings.MARKETPLACE_PUSH_BASE_URL.rstrip("/")
+    url = f"{base}{request.path}" if base else request.build_absolute_uri(request.path)
+    try:
+        events = connector.verify_push(body=request.body, headers=request.headers, url=url)
+    except PushRejected:
+        logger.warning("push from %s refused: bad signature or shape", marketplace)
+        return HttpResponse(status=401)
+    with transaction.atomic():
+        order_sync.push_events_accept(marketplace=marketplace, events=events)
+    return HttpResponse(status=200)

@@ -22,6 +22,7 @@ NAV_ENTRIES = [
     (_("My business"), "businesses:home", {Role.BUSINESS_MEMBER}),
     (_("Catalog"), "catalog:product_list", {Role.BUSINESS_MEMBER}),
     (_("Marketplaces"), "marketplaces:account_list", {Role.BUSINESS_MEMBER}),
+    (_("Orders"), "marketplaces:order_list", {Role.BUSINESS_MEMBER}),
     (_("Declared shops"), "adoption_owner:declared_shops", {Role.BUSINESS_MEMBER}),
     (_("Getting started"), "cms:journey", {Role.BUSINESS_MEMBER}),
     (_("Plan and billing"), "billing:plans", {Role.BUSINESS_MEMBER}),

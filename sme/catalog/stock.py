@@ -119,3 +119,32 @@ def stock_set_many(
                 Variant.objects.filter(pk__in=pks[start : start + 900]).update(stock=quantity)
         StockMovement.objects.bulk_create(movements, batch_size=1000)
     return movements
+
+
+def stock_take_available(
+    *, variant: Variant, quantity: int, reason: StockReason | str, reference: str = "", actor: User | None = None
+) -> int:
+    """Take up to ``quantity`` units, as many as there are, and record the movement. Returns how many were
+    taken (0..quantity); the caller decides what to do with the rest (an order flags itself oversold).
+
+    Compare-and-swap on the exact current quantity, repeated when another change got in between, so two
+    orders for the last unit never take it twice, on any database.
+    """
+    if quantity < 0:
+        raise ValueError("quantity must not be negative")
+    for _attempt in range(20):
+        current = Variant.objects.values_list("stock", flat=True).get(pk=variant.pk)
+        take = min(current, quantity)
+        if take == 0:
+            variant.stock = current
+            return 0
+        with transaction.atomic():
+            if not Variant.objects.filter(pk=variant.pk, stock=current).update(stock=F("stock") - take):
+                continue
+            variant.stock = current - take
+            StockMovement.objects.create(
+                business_id=variant.business_id, variant=variant, delta=-take, quantity_after=variant.stock,
+                reason=reason, reference=reference[:120], actor=actor,
+            )
+        return take
+    raise InsufficientStock(variant, quantity)

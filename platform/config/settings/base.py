@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace_connectors.tasks.accounts_refresh_due_tokens_task", "schedule": 600.0},
     "marketplace-requeue-stale": {"task": "marketplace_connectors.tasks.listings_requeue_stale_task", "schedule": 300.0},
     "billing-grace-expired": {"task": "sme.billing.tasks.billing_grace_expired_task", "schedule": 3600.0},
+    "marketplace-stock-push": {"task": "marketplace_connectors.tasks.stock_push_due_task",
+                               "schedule": float(env.int("MARKETPLACE_STOCK_SYNC_SECONDS", default=30))},
+    "marketplace-orders-import": {"task": "marketplace_connectors.tasks.orders_import_due_task",
+                                  "schedule": float(env.int("MARKETPLACE_ORDER_POLL_SECONDS", default=60))},
+    "marketplace-review-poll": {"task": "marketplace_connectors.tasks.listings_review_poll_task", "schedule": 120.0},
     # After midnight in Asia/Ho_Chi_Minh (CELERY_TIMEZONE): close yesterday's indicator snapshot, open today's.
     "adoption-nightly-snapshot": {"task": "adoption.tasks.snapshot_nightly_task",
                                   "schedule": crontab(hour=0, minute=20)},
@@ -271,6 +276,18 @@ MARKETPLACE_RATE_LIMIT_SAFETY = env.float("MARKETPLACE_RATE_LIMIT_SAFETY", defau
 MARKETPLACE_TOKEN_REFRESH_MARGIN = env.int("MARKETPLACE_TOKEN_REFRESH_MARGIN", default=45 * 60)
 # A listing claimed longer than this (its worker died) is taken over by the next attempt or the sweeper.
 MARKETPLACE_CLAIM_STALE_SECONDS = env.int("MARKETPLACE_CLAIM_STALE_SECONDS", default=15 * 60)
+# One stock: every this many seconds, shops whose marketplace shows other stock than the catalog are
+# brought in step (orders push at once; this catches edits, imports and failed pushes). Orders are also
+# fetched on this schedule, besides push notifications.
+MARKETPLACE_STOCK_SYNC_SECONDS = env.int("MARKETPLACE_STOCK_SYNC_SECONDS", default=30)
+MARKETPLACE_ORDER_POLL_SECONDS = env.int("MARKETPLACE_ORDER_POLL_SECONDS", default=60)
+# The first order import reaches this far back; later ones start this much before the last one did.
+MARKETPLACE_ORDER_HISTORY_DAYS = 90
+MARKETPLACE_ORDER_OVERLAP_SECONDS = 600
+# The public base URL marketplaces send push notifications to, e.g. https://sme.dongthap.gov.vn; the
+# callback of marketplace X is <base>/marketplaces/push/X/. Shopee signs the full URL, so it must be the
+# URL registered with the marketplace. Empty: the URL the request arrived at.
+MARKETPLACE_PUSH_BASE_URL = env("MARKETPLACE_PUSH_BASE_URL", default="")
 # Local simulators for `make run` (manage.py run_sandbox_marketplaces): loopback ports per marketplace.
 MARKETPLACE_SANDBOX = env.bool("MARKETPLACE_SANDBOX", default=False)
 MARKETPLACE_SANDBOX_HOST = env("MARKETPLACE_SANDBOX_HOST", default="127.0.0.1")
