@@ -1,0 +1,445 @@
+"""Pure functions between our ListingDraft and Tiki's payloads, Tiki's rules, and Tiki's answers.
+
+No I/O here. Sources (marketplaces.md §4 and open.tiki.vn guides): a product *request* carries
+``category_id`` (a primary category), ``name``, HTML ``description``, ``attributes`` {code: value} with
+every required attribute, ``image``/``images`` (URLs Tiki downloads), at most two ``option_attributes``
+and ``variants`` [{sku, price (integer VND > 0), quantity, inventory_type, option1/option2}]; categories
+that need legal documents take them as ``certificate_files`` (files uploaded as images, referenced by URL;
+the ``document_id`` of each is the one Tiki names in its "Category legal document is missing
+document_id = N" rejection, tikivn/open-api-docs#316). Tiki turns each variant into a product of its own
+(``product_id``, ``original_sku`` = our SKU). Images under 500x500 px are rejected ("product media is
+empty", tikivn/open-api-docs#211): photos are padded up to 500 px before upload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from django.utils.html import strip_tags
+from django.utils.text import normalize_newlines
+from django.utils.translation import gettext as _
+
+from marketplace_connectors.base import (
+    AttributeSpec,
+    ListingDraft,
+    OrderStatus,
+    RemoteListing,
+    RemoteOrder,
+    RemoteOrderLine,
+    ReviewState,
+    ValidationProblem,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # "API use yyyy-MM-dd HH:mm:ss datetime format" (Vietnamese time)
+REQUEST_PREFIX = "request:"  # external id of a listing still waiting for Tiki's review: "request:<track_id>"
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
+DOCUMENT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".pdf")
+IMAGE_MIN_SIDE = 500
+DEFAULT_VARIATION_NAME = "Phân loại"
+NO_BRAND = "OEM"
+# Attributes the connector fills itself from the draft; the owner is never asked for them.
+SYSTEM_ATTRIBUTES = {"name", "description", "brand", "product_weight_kg", "product_length", "product_width",
+                     "product_height", "bulky", "sku", "price", "quantity"}
+
+DEFAULT_RULES = {
+    "price_min": 1_000, "price_max": 999_999_999,  # Tiki: "variants should have price > 0"; the rest is ours
+    "name_max": 255, "description_min": 0,
+    "images_min": 1, "images_max": 12,
+    "variants_max": 100, "option_attributes_max": 2, "sku_max": 64,
+    "document_max_bytes": 10 * 1024 * 1024,
+    "required_documents": [],  # [{"kind", "document_id", "name"}], filled from Tiki per category
+}
+
+# Tiki's document codes -> sme.catalog's document kinds. Codes Tiki adds later keep their own name, so
+# validate still asks for them by the name Tiki gives.
+DOCUMENT_KINDS = {
+    "food_safety": "food_safety",  # Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm
+    "product_announcement": "product_announcement",  # Bản tự công bố sản phẩm
+    "quality_certificate": "quality_certificate",
+    "ocop": "ocop",
+}
+
+REVIEW_STATES = {
+    "approved": ReviewState.LIVE,
+    "rejected": ReviewState.REJECTED,
+    "deleted": ReviewState.REJECTED,
+}  # queuing, processing, drafted, bot/md_awaiting_approve, awaiting_approve: still under review
+
+# Tiki order statuses (TIKI Theory V2, Order Status) -> ours. Orders before "queueing" are not yet accepted
+# by Tiki but hold stock all the same (an unpaid order keeps its items reserved).
+ORDER_STATUSES = {
+    "waiting_payment": OrderStatus.UNPAID, "payment_review": OrderStatus.UNPAID, "processing": OrderStatus.UNPAID,
+    "queueing": OrderStatus.PENDING, "paid": OrderStatus.PENDING, "holded": OrderStatus.PENDING,
+    "packaging": OrderStatus.READY_TO_SHIP, "picking": OrderStatus.READY_TO_SHIP,
+    "finished_packing": OrderStatus.READY_TO_SHIP, "ready_to_ship": OrderStatus.READY_TO_SHIP,
+    "handover_to_partner": OrderStatus.SHIPPED, "shipping": OrderStatus.SHIPPED,
+    "successful_delivery": OrderStatus.DELIVERED, "delivered": OrderStatus.DELIVERED,
+    "complete": OrderStatus.DELIVERED, "closed": OrderStatus.DELIVERED,
+    "canceled": OrderStatus.CANCELLED, "cancelled": OrderStatus.CANCELLED,
+    "returned": OrderStatus.RETURNED,
+}
+
+
+def money(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def tiki_time(moment: dt.datetime) -> str:
+    return moment.astimezone(VN).strftime(TIME_FORMAT)
+
+
+def parse_time(value) -> dt.datetime | None:
+    if not value:
+        return None
+    text = str(value).strip()
+    for fmt in (TIME_FORMAT, "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
+        try:
+            moment = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return moment if moment.tzinfo else moment.replace(tzinfo=VN)
+    return None
+
+
+def to_int(value, default: int = 0) -> int:
+    try:
+        return int(round(float(value)))
+    except (TypeError, ValueError):
+        return default
+
+
+# --- payloads ----------------------------------------------------------------------------------------
+def description_html(text: str) -> str:
+    """Our text as escaped HTML paragraphs (Tiki takes HTML)."""
+    plain = normalize_newlines(strip_tags(text.replace("</p>", "</p>\n").replace("<br>", "\n")))
+    lines = [html.escape(html.unescape(line.strip()), quote=False) for line in plain.split("\n")]
+    return "".join(f"<p>{line}</p>" for line in lines if line)
+
+
+def has_variations(draft: ListingDraft) -> bool:
+    return len(draft.variants) > 1 or any(v.option_name for v in draft.variants)
+
+
+def variation_name(draft: ListingDraft) -> str:
+    return (draft.variation_name or DEFAULT_VARIATION_NAME).strip()
+
+
+def attribute_values(draft: ListingDraft, attributes: Sequence[AttributeSpec]) -> dict[str, str]:
+    """The owner's category attributes: code -> one text (a multi-select's values joined by commas)."""
+    specs = {a.external_id: a for a in attributes}
+    out: dict[str, str] = {}
+    for code, values in sorted(draft.attributes.items()):
+        spec = specs.get(code)
+        values = [str(v).strip() for v in values if str(v).strip()]
+        if spec is None or not values or code in SYSTEM_ATTRIBUTES:
+            continue
+        out[code] = ",".join(values) if spec.input_type == "multi_select" else values[0]
+    return out
+
+
+def package_attributes(draft: ListingDraft) -> dict[str, object]:
+    """Weight and size of the largest variant's package (Tiki asks them per product)."""
+    heaviest = max(draft.variants, key=lambda v: v.weight_grams or 0, default=None)
+    if heaviest is None:
+        return {}
+    out: dict[str, object] = {"bulky": 0}
+    if heaviest.weight_grams:
+        out["product_weight_kg"] = round(heaviest.weight_grams / 1000, 3)
+    for name, value in (("product_length", heaviest.length_cm), ("product_width", heaviest.width_cm),
+                        ("product_height", heaviest.height_cm)):
+        if value:
+            out[name] = value
+    return out
+
+
+def request_body(draft: ListingDraft, *, image_urls: list[str], attributes: Sequence[AttributeSpec],
+                 certificates: Sequence[tuple[str, str]] = (), inventory_type: str = "dropship",
+                 warehouse_ids: Sequence[str] = ()) -> dict:
+    """The create-product-request body. ``certificates`` are (Tiki document id, URL) pairs; with
+    ``warehouse_ids`` stock goes to the first warehouse (``warehouse_quantities``), else ``quantity``."""
+    body: dict = {
+        "category_id": to_int(draft.category_id) or draft.category_id,
+        "name": draft.name.strip(),
+        "description": description_html(draft.description),
+        "attributes": {"brand": NO_BRAND, **package_attributes(draft), **attribute_values(draft, attributes)},
+        "image": image_urls[0] if image_urls else "",
+        "images": list(image_urls[1:]),
+        "option_attributes": [variation_name(draft)] if has_variations(draft) else [],
+        "variants": [],
+    }
+    for v in draft.variants:
+        variant: dict = {"sku": v.sku, "price": v.price_vnd, "inventory_type": inventory_type}
+        if warehouse_ids:
+            variant["warehouse_quantities"] = [{"warehouse_id": to_int(warehouse_ids[0]), "qty_available": max(0, v.stock)}]
+        else:
+            variant["quantity"] = max(0, v.stock)
+        if has_variations(draft):
+            variant["option1"] = v.option_name or v.sku
+        body["variants"].append(variant)
+    if certificates:
+        body["certificate_files"] = [{"type": "url", "url": url, "document_id": to_int(doc_id) or doc_id}
+                                     for doc_id, url in certificates]
+    return body
+
+
+def update_entry(*, product_id: str, price_vnd: int | None = None, stock: int | None = None,
+                 active: bool | None = None, warehouse_ids: Sequence[str] = ()) -> dict:
+    """One item of updateSkus: ``status`` 1 shows the product, 2 hides it (Tiki's batch example)."""
+    entry: dict = {"product_id": to_int(product_id) or product_id}
+    if price_vnd is not None:
+        entry["price"] = price_vnd
+    if stock is not None:
+        if warehouse_ids:
+            entry["seller_warehouse"] = ",".join(str(w) for w in warehouse_ids[:1])
+            entry["warehouse_quantities"] = [{"warehouse_id": to_int(warehouse_ids[0]), "qty_available": max(0, stock)}]
+        else:
+            entry["quantity"] = max(0, stock)
+    if active is not None:
+        entry["status"] = 1 if active else 2
+    return entry
+
+
+def failed_updates(answer, entries: list[dict]) -> dict[str, str]:
+    """updateSkus' per-item outcome -> {product id: reason}. Tiki documents no per-item answer: an item
+    is failed when the answer names it with ``success: false``, an ``error(s)`` or ``status: failed``."""
+    failed: dict[str, str] = {}
+    items = answer.get("data") if isinstance(answer, dict) else answer
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        errors = item.get("errors") or item.get("error") or ""
+        bad = item.get("success") is False or str(item.get("status", "")).lower() in ("failed", "error") or errors
+        if not bad:
+            continue
+        key = str(item.get("product_id") or "")
+        if not key and item.get("original_sku"):
+            key = next((str(e["product_id"]) for e in entries if str(e.get("original_sku")) == str(item["original_sku"])), "")
+        reason = "; ".join(str(e) for e in errors) if isinstance(errors, list) else str(errors or item.get("message") or "")
+        if key:
+            failed[key] = reason or "update failed"
+    return failed
+
+
+def chunks(entries: list, size: int) -> list[list]:
+    return [entries[i:i + size] for i in range(0, len(entries), size)]
+
+
+def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = ()) -> str:
+    """A hash of everything a product request carries but price and stock."""
+    content = {
+        "name": draft.name.strip(), "description": description_html(draft.description),
+        "category": draft.category_id, "attributes": attribute_values(draft, attributes),
+        "package": package_attributes(draft), "images": [image.key for image in draft.images],
+        "documents": sorted(d.key for d in draft.documents),
+        "variation": variation_name(draft) if has_variations(draft) else "",
+        "variants": [(v.sku, v.option_name) for v in draft.variants],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def fit_image(content: bytes) -> tuple[bytes, bool]:
+    """A photo Tiki accepts: JPG/PNG with both sides at least 500 px. Smaller photos are centred on a white
+    square and re-encoded as JPEG. Returns the bytes and whether they changed."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as pic:
+        width, height = pic.size
+        if (pic.format or "").upper() in ("JPEG", "PNG") and min(width, height) >= IMAGE_MIN_SIDE:
+            return content, False
+        rgb = pic.convert("RGB")
+    side = max(IMAGE_MIN_SIDE, width, height)
+    canvas = Image.new("RGB", (side, side), (255, 255, 255))
+    canvas.paste(rgb, ((side - width) // 2, (side - height) // 2))
+    out = io.BytesIO()
+    canvas.save(out, format="JPEG", quality=90)
+    return out.getvalue(), True
+
+
+# --- answers -----------------------------------------------------------------------------------------
+def category_rows(categories: list[dict]) -> list[tuple[str, str, str, bool]]:
+    """Tiki's flat category list -> (id, parent id, name, is leaf). A product goes in a *primary*
+    category; when Tiki does not say, a category without children is taken as one."""
+    parents = {str(c.get("parent_id") or c.get("parent") or "") for c in categories}
+    rows = []
+    for c in categories:
+        cid = str(c.get("id") or c.get("category_id") or "")
+        if not cid:
+            continue
+        primary = c.get("is_primary")
+        leaf = bool(int(primary)) if primary is not None else cid not in parents
+        parent = str(c.get("parent_id") or c.get("parent") or "")
+        rows.append((cid, "" if parent in ("0", "None") else parent, str(c.get("name") or ""), leaf))
+    return rows
+
+
+INPUT_TYPES = {"select": "select", "dropdown": "select", "multiselect": "multi_select",
+               "multi_select": "multi_select"}
+
+
+def attribute_spec(attr: dict) -> AttributeSpec | None:
+    code = str(attr.get("code") or "")
+    if not code or code in SYSTEM_ATTRIBUTES:
+        return None
+    options = tuple((str(o.get("id", o.get("value"))), str(o.get("value") or o.get("label") or ""))
+                    for o in attr.get("values") or [] if isinstance(o, dict))
+    return AttributeSpec(external_id=code, name=str(attr.get("display_name") or attr.get("name") or code),
+                         mandatory=bool(to_int(attr.get("is_required"))),
+                         input_type=INPUT_TYPES.get(str(attr.get("input_type") or "").lower(), "text"), options=options)
+
+
+def required_documents(entries: list[dict]) -> list[dict]:
+    """Tiki's required documents of a category -> rules entries {"kind", "document_id", "name"}."""
+    out = []
+    for entry in entries:
+        code = str(entry.get("code") or entry.get("type") or "")
+        doc_id = str(entry.get("id") or entry.get("document_id") or "")
+        if not code and not doc_id:
+            continue
+        out.append({"kind": DOCUMENT_KINDS.get(code, code or f"tiki_{doc_id}"), "document_id": doc_id,
+                    "name": str(entry.get("name") or code)})
+    return out
+
+
+def request_skus(tracking: dict) -> set[str]:
+    """The seller SKUs a tracked request carries: its ``variants`` while pending (the simulator, and Tiki
+    when it echoes the request), its ``products`` once approved."""
+    skus = {str(v.get("sku")) for v in tracking.get("variants") or [] if isinstance(v, dict) and v.get("sku")}
+    skus |= {str(p.get("original_sku")) for p in tracking.get("products") or [] if isinstance(p, dict) and p.get("original_sku")}
+    return skus
+
+
+def approved_ids(products: list[dict]) -> tuple[str, dict[str, str]]:
+    """(listing id, {SKU: product id}) from an approved request's products. The listing id is the
+    configurable parent Tiki reports (``super_id``) when the variants share one, else the first product."""
+    ids = {str(p.get("original_sku") or ""): str(p.get("product_id") or p.get("id")) for p in products
+           if p.get("product_id") or p.get("id")}
+    supers = {str(p.get("super_id")) for p in products if to_int(p.get("super_id"))}
+    listing = supers.pop() if len(supers) == 1 and len(products) > 1 else next(iter(ids.values()), "")
+    return listing, ids
+
+
+def listing_id(product: dict) -> str:
+    """The listing a product belongs to: its configurable parent, or itself."""
+    return str(product.get("super_id")) if to_int(product.get("super_id")) else str(product.get("product_id") or product.get("id"))
+
+
+def product_status(product: dict) -> str:
+    if product.get("is_hidden"):
+        return "hidden"
+    return "active" if to_int(product.get("active")) == 1 else "inactive"
+
+
+def remote_listings(products: list[dict]) -> list[RemoteListing]:
+    """Tiki products (one per variant) grouped into listings by configurable parent."""
+    grouped: dict[str, list[dict]] = {}
+    for product in products:
+        grouped.setdefault(listing_id(product), []).append(product)
+    listings = []
+    for external_id, members in grouped.items():
+        members.sort(key=lambda p: to_int(p.get("product_id") or p.get("id")))
+        statuses = {product_status(p) for p in members}
+        listings.append(RemoteListing(
+            external_id=external_id, sku=str(members[0].get("original_sku") or ""),
+            status="active" if "active" in statuses else statuses.pop(),
+            name=str(members[0].get("name") or ""),
+            variant_ids_by_sku={str(p.get("original_sku") or ""): str(p.get("product_id") or p.get("id")) for p in members},
+        ))
+    return listings
+
+
+def remote_order(order: dict) -> RemoteOrder:
+    status_word = str(order.get("status") or "")
+    status = ORDER_STATUSES.get(status_word, OrderStatus.PENDING)
+    lines = []
+    for item in order.get("items") or []:
+        product = item.get("product") or {}
+        invoice = item.get("invoice") or {}
+        lines.append(RemoteOrderLine(
+            sku=str(product.get("seller_product_code") or product.get("original_sku") or product.get("sku") or ""),
+            quantity=to_int(invoice.get("quantity") or item.get("qty") or item.get("quantity"), 1),
+            unit_price_vnd=to_int(invoice.get("price") or product.get("price")),
+            status=status, external_variant_id=str(product.get("id") or product.get("product_id") or ""),
+            name=str(product.get("name") or ""),
+        ))
+    invoice = order.get("invoice") or {}
+    created = parse_time(order.get("created_at")) or dt.datetime.now(tz=VN)
+    return RemoteOrder(
+        external_id=str(order.get("code")), status=status, marketplace_status=status_word,
+        created_at=created, updated_at=parse_time(order.get("updated_at")) or created, lines=tuple(lines),
+        total_vnd=to_int(invoice.get("grand_total") or invoice.get("total_seller_income") or invoice.get("subtotal")),
+    )
+
+
+# --- validation ---------------------------------------------------------------------------------------
+def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
+    """Every rule the draft breaks, each saying in the owner's language what to fix. Pure."""
+    r = {**DEFAULT_RULES, **(rules or {})}
+    problems: list[ValidationProblem] = []
+
+    def add(field_name: str, message: str) -> None:
+        problems.append(ValidationProblem(field=field_name, message=message))
+
+    name = draft.name.strip()
+    if not name:
+        add("name", _("Enter the product name."))
+    elif len(name) > r["name_max"]:
+        add("name", _("The name has %(n)d characters; Tiki allows at most %(max)d.") % {"n": len(name), "max": r["name_max"]})
+    if not draft.category_id:
+        add("category", _("Choose the Tiki category for this product's category (Sales channels → Categories)."))
+    elif not draft.category_is_leaf:
+        add("category", _("The Tiki category chosen is not a primary category; choose the most specific one."))
+    for spec in attributes:
+        if spec.mandatory and spec.external_id not in SYSTEM_ATTRIBUTES and \
+                not any(str(v).strip() for v in draft.attributes.get(spec.external_id, [])):
+            add("attributes", _("Fill in the attribute “%(name)s” required by the Tiki category.") % {"name": spec.name})
+    if not r["images_min"] <= len(draft.images) <= r["images_max"]:
+        add("images", _("The product has %(n)d photos; Tiki needs %(min)d to %(max)d.")
+            % {"n": len(draft.images), "min": r["images_min"], "max": r["images_max"]})
+    for image in draft.images:
+        if not image.filename.lower().endswith(IMAGE_EXTENSIONS):
+            add("images", _("The photo %(name)s must be a JPG or PNG file.") % {"name": image.filename})
+    kinds = {d.kind for d in draft.documents}
+    for required in r["required_documents"]:
+        if required.get("kind") not in kinds:
+            add("documents", _("Tiki requires the document “%(name)s” for this category; upload it with the "
+                               "product's documents.") % {"name": required.get("name") or required.get("kind")})
+    for document in draft.documents:
+        if not document.filename.lower().endswith(DOCUMENT_EXTENSIONS):
+            add("documents", _("The document %(name)s must be a PDF, JPG or PNG file.") % {"name": document.filename})
+        elif document.size_bytes > r["document_max_bytes"]:
+            add("documents", _("The document %(name)s is larger than %(max)d MB.")
+                % {"name": document.filename, "max": r["document_max_bytes"] // (1024 * 1024)})
+    variants = draft.variants
+    if not variants:
+        add("variants", _("The product has no variant with a price."))
+    if len(variants) > r["variants_max"]:
+        add("variants", _("The product has %(n)d variants; Tiki allows at most %(max)d.")
+            % {"n": len(variants), "max": r["variants_max"]})
+    if has_variations(draft):
+        labels = [v.option_name for v in variants]
+        if any(not label for label in labels):
+            add("variants", _("Every variant needs an option value (for example 500 g, 1 kg)."))
+        if len(set(labels)) != len(labels):
+            add("variants", _("Two variants have the same option value; make each one different."))
+    skus = [v.sku for v in variants]
+    if len(set(skus)) != len(skus):
+        add("sku", _("Two variants have the same SKU; Tiki needs a different SKU for each variant."))
+    for v in variants:
+        if not v.sku or len(v.sku) > r["sku_max"]:
+            add("sku", _("Variant %(sku)s: the SKU must have 1 to %(max)d characters.") % {"sku": v.sku[:20] or "—",
+                                                                                           "max": r["sku_max"]})
+        if not r["price_min"] <= v.price_vnd <= r["price_max"]:
+            add("price", _("Variant %(sku)s: the price must be between %(min)s and %(max)s VND.")
+                % {"sku": v.sku, "min": money(r["price_min"]), "max": money(r["price_max"])})
+        if v.stock < 0:
+            add("stock", _("Variant %(sku)s: the stock cannot be negative.") % {"sku": v.sku})
+        if v.weight_grams is None or v.weight_grams <= 0:
+            add("weight", _("Variant %(sku)s: enter the package weight in grams.") % {"sku": v.sku})
+    return problems
