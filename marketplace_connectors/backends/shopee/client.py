@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 RETRYABLE_ERRORS = {"error_server", "error_network", "error_system_busy", "error_inner", "error_busy"}
 AUTH_REFRESH_ERRORS = {"error_auth"}
+# what get_order_detail returns besides its defaults (order_sn, order_status, create/update time)
+ORDER_DETAIL_FIELDS = "item_list,total_amount"
 
 
 def shopee_sign(*, partner_key: str, partner_id: int, path: str, timestamp: int,
@@ -218,3 +220,27 @@ class ShopeeClient:
 
     def delete_item(self, *, item_id: int) -> dict:
         return self.call("POST", "/api/v2/product/delete_item", body={"item_id": item_id})
+
+    # --- orders --------------------------------------------------------------------------------
+    def get_order_list(self, *, time_from: int, time_to: int, cursor: str = "", page_size: int = 100,
+                       time_range_field: str = "update_time") -> dict:
+        """One page of order numbers changed (or created) in [time_from, time_to]: at most 15 days apart
+        and 100 per page; the next page is asked for with ``next_cursor`` while ``more`` is true."""
+        params: dict[str, Any] = {"time_range_field": time_range_field, "time_from": time_from, "time_to": time_to,
+                                  "page_size": page_size, "response_optional_fields": "order_status"}
+        if cursor:
+            params["cursor"] = cursor
+        return self.call("GET", "/api/v2/order/get_order_list", params=params).get("response") or {}
+
+    def get_order_detail(self, *, order_sns: list[str]) -> list[dict]:
+        """Up to 50 orders with their items and total. Unknown order numbers are left out (Shopee names
+        them in ``warning``); when none is known Shopee answers ``error_not_found``."""
+        params = {"order_sn_list": ",".join(order_sns), "response_optional_fields": ORDER_DETAIL_FIELDS}
+        return (self.call("GET", "/api/v2/order/get_order_detail", params=params).get("response") or {}).get(
+            "order_list") or []
+
+
+def shopee_push_signature(*, partner_key: str, url: str, raw_body: bytes) -> str:
+    """The Authorization header of Shopee's pushes (marketplaces.md §1.8): the callback URL as registered,
+    ``|``, then the raw body (never a re-serialised one)."""
+    return hmac.new(partner_key.encode(), url.encode() + b"|" + raw_body, hashlib.sha256).hexdigest()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +23,10 @@ from marketplace_connectors.base import (
     LogisticsChannel,
     PriceStockUpdate,
     PublishResult,
+    PushEvent,
+    PushRejected,
     RemoteListing,
+    RemoteOrder,
     Sandbox,
     TokenSet,
     ValidationProblem,
@@ -27,17 +34,20 @@ from marketplace_connectors.base import (
 from marketplace_connectors.errors import AuthError, PermanentError
 
 from . import mappers
-from .client import ShopeeClient
+from .client import ShopeeClient, shopee_push_signature
 from .conf import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, shopee_config
 
 INPUT_TYPES = {1: "select", 2: "select", 3: "text", 4: "multi_select", 5: "multi_select"}
 REFRESH_TOKEN_LIFETIME = dt.timedelta(days=30)
+ORDER_WINDOW_SECONDS = 15 * 24 * 3600  # get_order_list: time_from and time_to at most 15 days apart
+ORDER_PAGE_SIZE = 100
+ORDER_DETAIL_BATCH = 50
 
 
 class ShopeeConnector(Connector):
     code = "shopee"
     display_name = _("Shopee")
-    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK})
+    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.PUSH})
 
     def sandbox(self) -> Sandbox:
         from .simulator import ShopeeSimulator
@@ -255,3 +265,57 @@ class ShopeeConnector(Connector):
     def remote_listings(self, *, credentials: Credentials) -> list[RemoteListing]:
         client = self.client(credentials)
         return self._with_models(client, self._base_infos(client))
+
+    # --- orders --------------------------------------------------------------------------------
+    def _order_sns_updated(self, client: ShopeeClient, *, since: int, until: int) -> list[str]:
+        """Order numbers changed in [since, until], window by window (at most 15 days each), page by page."""
+        found: dict[str, None] = {}  # ordered and without repeats: windows share their boundary second
+        start = min(since, until)
+        while True:
+            end = min(start + ORDER_WINDOW_SECONDS, until)
+            cursor = ""
+            while True:
+                page = client.get_order_list(time_from=start, time_to=end, cursor=cursor, page_size=ORDER_PAGE_SIZE)
+                found.update(dict.fromkeys(str(o["order_sn"]) for o in page.get("order_list") or [] if o.get("order_sn")))
+                cursor = str(page.get("next_cursor") or "")
+                if not page.get("more") or not cursor:
+                    break
+            if end >= until:
+                return list(found)
+            start = end
+
+    def orders_updated_since(self, *, credentials: Credentials, since: dt.datetime) -> list[RemoteOrder]:
+        """Orders whose update_time is at or after ``since``: get_order_list over 15-day windows up to now
+        (100 per page, cursor pagination), then get_order_detail 50 at a time. Oldest change first."""
+        client = self.client(credentials)
+        sns = self._order_sns_updated(client, since=int(since.timestamp()), until=int(time.time()))
+        orders: list[RemoteOrder] = []
+        for chunk in mappers.chunks(sns, ORDER_DETAIL_BATCH):
+            orders.extend(mappers.remote_order(detail) for detail in client.get_order_detail(order_sns=chunk))
+        return sorted(orders, key=lambda o: (o.updated_at, o.external_id))
+
+    def order_get(self, *, credentials: Credentials, external_id: str) -> RemoteOrder | None:
+        try:
+            details = self.client(credentials).get_order_detail(order_sns=[external_id])
+        except PermanentError as exc:
+            if exc.code.endswith("error_not_found"):
+                return None
+            raise
+        found = [d for d in details if str(d.get("order_sn")) == external_id]
+        return mappers.remote_order(found[0]) if found else None
+
+    # --- push notifications ----------------------------------------------------------------------
+    def verify_push(self, *, body: bytes, headers: Mapping[str, str], url: str) -> list[PushEvent]:
+        """Shopee signs ``url|raw body`` with the partner key (hex HMAC-SHA256 in ``Authorization``). Shopee
+        gives a push no id, so the event id is the body's hash: a redelivery has the same body."""
+        given = next((str(v) for k, v in headers.items() if k.lower() == "authorization"), "").strip()
+        expected = shopee_push_signature(partner_key=shopee_config().partner_key, url=url, raw_body=body)
+        if not given or not hmac.compare_digest(given.lower(), expected):
+            raise PushRejected("Shopee push with a wrong or missing signature")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise PushRejected("Shopee push body is not JSON") from None
+        if not isinstance(payload, dict) or "code" not in payload:
+            raise PushRejected("Shopee push without a code")
+        return mappers.push_events(payload, event_id=hashlib.sha256(body).hexdigest())

@@ -7,6 +7,7 @@ documented sample values in DEFAULT_RULES.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
@@ -15,7 +16,16 @@ from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
-from marketplace_connectors.base import AttributeSpec, ListingDraft, RemoteListing, ValidationProblem
+from marketplace_connectors.base import (
+    AttributeSpec,
+    ListingDraft,
+    OrderStatus,
+    PushEvent,
+    RemoteListing,
+    RemoteOrder,
+    RemoteOrderLine,
+    ValidationProblem,
+)
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
@@ -178,6 +188,94 @@ def remote_listing(base_info: dict, models: list[dict] | None = None) -> RemoteL
         name=str(base_info.get("item_name") or ""),
         variant_ids_by_sku={str(m.get("model_sku") or ""): str(m["model_id"]) for m in models or []},
     )
+
+
+# --- orders ------------------------------------------------------------------------------------------
+# Shopee's order_status -> ours. READY_TO_SHIP is "paid, the seller may arrange shipment" (our PENDING);
+# PROCESSED/RETRY_SHIP "shipment arranged, tracking number issued" (our READY_TO_SHIP). IN_CANCEL is a
+# cancellation the buyer asked for and the seller has not decided yet: the goods are still sold, so it
+# holds stock until Shopee says CANCELLED. TO_RETURN is a return in progress: the order no longer counts
+# as sold (a returned food product is rarely sold again, and the owner sees Shopee's own word anyway).
+ORDER_STATUSES: dict[str, OrderStatus] = {
+    "UNPAID": OrderStatus.UNPAID,
+    "PENDING": OrderStatus.PENDING,
+    "INVOICE_PENDING": OrderStatus.PENDING,
+    "READY_TO_SHIP": OrderStatus.PENDING,
+    "IN_CANCEL": OrderStatus.PENDING,
+    "PROCESSED": OrderStatus.READY_TO_SHIP,
+    "RETRY_SHIP": OrderStatus.READY_TO_SHIP,
+    "SHIPPED": OrderStatus.SHIPPED,
+    "TO_CONFIRM_RECEIVE": OrderStatus.DELIVERED,
+    "COMPLETED": OrderStatus.DELIVERED,
+    "CANCELLED": OrderStatus.CANCELLED,
+    "TO_RETURN": OrderStatus.RETURNED,
+}
+PUSH_ORDER_STATUS = 3
+PUSH_AUTH_CANCELLED = 2
+
+
+def order_status(shopee_status: str) -> OrderStatus:
+    """Our status for Shopee's; a status Shopee adds later holds stock (PENDING) rather than free it."""
+    return ORDER_STATUSES.get(str(shopee_status or "").upper(), OrderStatus.PENDING)
+
+
+def vnd(value) -> int:
+    """Shopee sends money as floats (``48000.0``); VND has no decimals."""
+    try:
+        return int(round(float(value or 0)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _moment(value) -> dt.datetime:
+    try:
+        return dt.datetime.fromtimestamp(int(value or 0), tz=dt.UTC)
+    except (TypeError, ValueError, OverflowError):
+        return dt.datetime.fromtimestamp(0, tz=dt.UTC)
+
+
+def remote_order(detail: dict) -> RemoteOrder:
+    """One get_order_detail entry (asked with ``item_list,total_amount``) as plain data. A line's SKU is
+    the model's SKU, or the item's for an item without models; its price is what the buyer paid per unit
+    (``model_discounted_price``, which is 0 in bundle deals: then the listing price)."""
+    status = order_status(detail.get("order_status"))
+    lines = []
+    for item in detail.get("item_list") or []:
+        discounted, original = vnd(item.get("model_discounted_price")), vnd(item.get("model_original_price"))
+        name = str(item.get("item_name") or "")
+        if item.get("model_name"):
+            name = f"{name} ({item['model_name']})"
+        lines.append(RemoteOrderLine(
+            sku=str(item.get("model_sku") or item.get("item_sku") or ""),
+            quantity=int(item.get("model_quantity_purchased") or 0),
+            unit_price_vnd=discounted or original,
+            status=status,
+            external_variant_id=str(item.get("model_id") or 0),
+            name=name,
+        ))
+    return RemoteOrder(
+        external_id=str(detail.get("order_sn") or ""),
+        status=status,
+        marketplace_status=str(detail.get("order_status") or ""),
+        created_at=_moment(detail.get("create_time")),
+        updated_at=_moment(detail.get("update_time")),
+        lines=tuple(lines),
+        total_vnd=vnd(detail.get("total_amount")),
+    )
+
+
+def push_events(payload: dict, *, event_id: str) -> list[PushEvent]:
+    """A verified push body -> our events: code 3 (order status) names the order, code 2 (authorisation
+    cancelled) asks the owner to reconnect; every other code is "other"."""
+    code = payload.get("code")
+    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    shop_id = str(payload.get("shop_id") or data.get("shop_id") or "")  # authorisation pushes may carry it in data
+    if code == PUSH_ORDER_STATUS and data.get("ordersn"):
+        return [PushEvent(shop_id=shop_id, kind="order", event_id=event_id, external_id=str(data["ordersn"]),
+                          status=str(order_status(data.get("status"))))]
+    if code == PUSH_AUTH_CANCELLED:
+        return [PushEvent(shop_id=shop_id, kind="auth", event_id=event_id)]
+    return [PushEvent(shop_id=shop_id, kind="other", event_id=event_id)]
 
 
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:

@@ -6,7 +6,10 @@ retries are exercised for real. It enforces what the documentation says: the sig
 envelope ``{request_id, error, message, warning, response}``, token lifetimes (access 4 h, refresh 30 d
 and single-use, code 10 min and single-use, old access token valid 5 min after a refresh), list limits
 (50 per price/stock batch, 100 per page), mandatory category attributes, leaf-only categories, integer
-VND prices and multipart image upload with per-image errors.
+VND prices and multipart image upload with per-image errors. Orders (get_order_list: update/create time
+windows of at most 15 days, 100 per page, cursor pagination; get_order_detail: 1 to 50 order numbers,
+``item_list`` only when asked for) and signed push notifications (code 3 on every order change, signed
+``url|body``, retried unless answered 2xx with an empty body).
 
 Where Shopee documents nothing (HTTP status of errors, rate limits) the simulator is configurable:
 errors come with HTTP 400 (server errors 5xx), an optional per-partner limit answers HTTP 429 with
@@ -23,15 +26,22 @@ import hmac
 import html
 import itertools
 import json
+import queue
 import random
+import string
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from marketplace_connectors.base import OrderStatus
 
 ACCESS_TOKEN_LIFETIME = 4 * 3600
 REFRESH_TOKEN_LIFETIME = 30 * 24 * 3600
@@ -40,6 +50,17 @@ OLD_ACCESS_GRACE = 300
 TIMESTAMP_WINDOW = 300
 AUTH_LINK_LIFETIME = 300
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+ORDER_WINDOW = 15 * 24 * 3600
+ORDER_STATUSES = {"UNPAID", "PENDING", "READY_TO_SHIP", "PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE",
+                  "IN_CANCEL", "CANCELLED", "INVOICE_PENDING", "TO_RETURN", "COMPLETED"}
+# Statuses in which the goods are no longer sold: entering one puts the stock back.
+STOCK_RELEASED = {"CANCELLED", "TO_RETURN"}
+# The protocol's statuses as Shopee words (what a test asking for "shipped" means on Shopee).
+SHOPEE_WORD = {
+    OrderStatus.UNPAID: "UNPAID", OrderStatus.PENDING: "READY_TO_SHIP", OrderStatus.READY_TO_SHIP: "PROCESSED",
+    OrderStatus.SHIPPED: "SHIPPED", OrderStatus.DELIVERED: "COMPLETED", OrderStatus.CANCELLED: "CANCELLED",
+    OrderStatus.RETURNED: "TO_RETURN",
+}
 
 PUBLIC_PATHS = {
     "/api/v2/shop/auth_partner",
@@ -63,6 +84,8 @@ SHOP_PATHS = {
     "/api/v2/product/get_item_base_info",
     "/api/v2/product/unlist_item",
     "/api/v2/product/delete_item",
+    "/api/v2/order/get_order_list",
+    "/api/v2/order/get_order_detail",
 }
 
 # A small category tree in Vietnamese (leaf categories only are usable) with attributes.
@@ -173,10 +196,50 @@ class Item:
 
 
 @dataclass
+class OrderLine:
+    item_id: int
+    item_name: str
+    item_sku: str
+    model_id: int  # 0: the item has no models
+    model_name: str
+    model_sku: str
+    quantity: int
+    original_price: int
+    discounted_price: int
+
+
+@dataclass
+class Order:
+    order_sn: str
+    shop_id: int
+    order_status: str
+    create_time: int
+    update_time: int
+    lines: list[OrderLine] = field(default_factory=list)
+
+    @property
+    def total_amount(self) -> int:
+        return sum(line.discounted_price * line.quantity for line in self.lines)
+
+
+@dataclass
+class PushDelivery:
+    """One attempt to deliver a push: what was sent and how the receiver answered (status 0: no answer)."""
+
+    body: bytes
+    signature: str
+    attempt: int
+    status: int
+    response_body: bytes
+    acknowledged: bool
+
+
+@dataclass
 class Shop:
     shop_id: int
     shop_name: str
     items: dict[int, Item] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
 
 
 class ApiError(Exception):
@@ -213,6 +276,14 @@ class ShopeeSimulator:
         self.calls: list[tuple[str, int, str]] = []  # (path, http status, error)
         # Called with (path, status) after each answered API call; tests use it to change state mid-run.
         self.after_call = None
+        # Push notifications: POSTed to push_url (when set) on every order change, signed url|body.
+        self.push_url: str | None = None
+        self.push_attempts = 4
+        self.push_retry_delay = 0.05
+        self.push_deliveries: list[PushDelivery] = []
+        self._pushes: queue.Queue[bytes] = queue.Queue()
+        self._sn_rng = random.Random(11)  # noqa: S311 - order numbers for tests, not security
+        self._push_thread: threading.Thread | None = None
         self._clock_offset = 0.0
         self._ids = itertools.count(800000001)
         self._lock = threading.RLock()
@@ -238,6 +309,10 @@ class ShopeeSimulator:
             self._server.shutdown()
             self._thread = None
         self._server.server_close()
+        if self._push_thread is not None:
+            self._pushes.put(b"")  # tells the sender to finish
+            self._push_thread.join(timeout=5)
+            self._push_thread = None
 
     def __enter__(self) -> ShopeeSimulator:
         return self.start()
@@ -292,9 +367,179 @@ class ShopeeSimulator:
             found[item.item_sku].append(item)
         return dict(found)
 
+    def seed_item(self, *, sku: str, name: str = "Sản phẩm có sẵn", price: int = 50_000, stock: int = 10,
+                  models: Sequence[tuple[str, int, int]] = (), shop_id: str | int | None = None) -> Item:
+        """An item already on the shop, created without any API call (tests, benchmarks): ``models`` are
+        ``(model_sku, price, stock)``; without models the item itself has ``price`` and ``stock``."""
+        with self._lock:
+            shop = self._shop(shop_id)
+            now = int(self.now())
+            item = Item(item_id=next(self._ids), item_sku=sku, item_name=name, description=name, original_price=price,
+                        category_id=100103, weight=0.5, image_ids=[], attribute_list=[], logistic_info=[],
+                        dimension=None, item_status="NORMAL", stock=0 if models else stock, create_time=now,
+                        update_time=now)
+            if models:
+                item.tier_variation = [{"name": "Phân loại", "option_list": [{"option": m[0]} for m in models]}]
+                item.models = [Model(model_id=next(self._ids), tier_index=[n], model_sku=model_sku,
+                                     original_price=model_price, stock=model_stock)
+                               for n, (model_sku, model_price, model_stock) in enumerate(models)]
+            shop.items[item.item_id] = item
+            return item
+
     def count(self, *, path: str | None = None, status: int | None = None) -> int:
         with self._lock:
             return sum(1 for p, s, _e in self.calls if (path is None or p == path) and (status is None or s == status))
+
+    # --- orders and pushes (the SandboxSimulator protocol) -----------------------------------------
+    def _shop(self, shop_id: str | int | None) -> Shop:
+        return self.shops[int(shop_id) if shop_id else next(iter(self.shops))]
+
+    @staticmethod
+    def _sellables(shop: Shop, sku: str) -> list[tuple[Item, Model | None]]:
+        """What a buyer can order under seller SKU ``sku``: a model with that model_sku, or an item
+        without models with that item_sku."""
+        found: list[tuple[Item, Model | None]] = []
+        for item in shop.items.values():
+            if item.item_status in ("DELETED", "BANNED"):
+                continue
+            if item.models:
+                found.extend((item, m) for m in item.models if m.model_sku == sku)
+            elif item.item_sku == sku:
+                found.append((item, None))
+        return found
+
+    def create_order(self, *, shop_id: str | int | None = None, items: Sequence[tuple[str, int]],
+                     status: OrderStatus | str = OrderStatus.PENDING) -> str:
+        """A buyer orders ``(seller SKU, quantity)`` pairs: the stock goes down at once (ValueError when a
+        SKU is unknown or short, and nothing changes); returns the order_sn. The order starts
+        READY_TO_SHIP (paid, or cash on delivery) unless ``status`` says otherwise."""
+        with self._lock:
+            shop = self._shop(shop_id)
+            picked = []
+            for sku, quantity in items:
+                found = self._sellables(shop, sku)
+                if not found:
+                    raise ValueError(f"no listing with SKU {sku} on shop {shop.shop_id}")
+                item, model = found[0]
+                stock = model.stock if model else item.stock
+                if quantity < 1 or stock < quantity:
+                    raise ValueError(f"only {stock} of {sku} in stock")
+                picked.append((item, model, quantity))
+            now = int(self.now())
+            order = Order(order_sn=self._order_sn(now), shop_id=shop.shop_id, order_status=_shopee_word(status),
+                          create_time=now, update_time=now)
+            for item, model, quantity in picked:
+                target = model or item
+                target.stock -= quantity
+                price = model.original_price if model else item.original_price
+                order.lines.append(OrderLine(
+                    item_id=item.item_id, item_name=item.item_name, item_sku=item.item_sku,
+                    model_id=model.model_id if model else 0,
+                    model_name=_model_name(item, model), model_sku=model.model_sku if model else "",
+                    quantity=quantity, original_price=price, discounted_price=price))
+            shop.orders[order.order_sn] = order
+            self._push_order(order)
+            return order.order_sn
+
+    def _order_sn(self, now: int) -> str:
+        """Shopee's form: the date (yymmdd) then 8 upper-case letters and digits, e.g. 2404098R48U37H."""
+        alphabet = string.ascii_uppercase + string.digits
+        while True:
+            sn = time.strftime("%y%m%d", time.gmtime(now)) + "".join(self._sn_rng.choice(alphabet) for _ in range(8))
+            if all(sn not in shop.orders for shop in self.shops.values()):
+                return sn
+
+    def order(self, order_id: str) -> Order:
+        with self._lock:
+            return next(shop.orders[order_id] for shop in self.shops.values() if order_id in shop.orders)
+
+    def set_order_status(self, *, order_id: str, status: OrderStatus | str, seconds_later: float = 1.0) -> None:
+        """Move the order on; ``status`` is ours (OrderStatus) or a Shopee word such as "IN_CANCEL".
+        Entering CANCELLED or TO_RETURN puts the stock back; update_time moves ``seconds_later`` on."""
+        with self._lock:
+            order = self.order(order_id)
+            word = _shopee_word(status)
+            if order.order_status in STOCK_RELEASED and word not in STOCK_RELEASED:
+                raise ValueError(f"order {order_id} is {order.order_status}: it cannot move on")
+            if word in STOCK_RELEASED and order.order_status not in STOCK_RELEASED:
+                self._restock(order)
+            order.order_status = word
+            order.update_time = max(int(self.now()), int(order.update_time + seconds_later))
+            self._push_order(order)
+
+    def _restock(self, order: Order) -> None:
+        shop = self.shops[order.shop_id]
+        for line in order.lines:
+            item = shop.items.get(line.item_id)
+            if item is None:
+                continue
+            model = next((m for m in item.models if m.model_id == line.model_id), None)
+            target = model or item
+            target.stock += line.quantity
+
+    def stock_of(self, *, shop_id: str | int | None = None, sku: str) -> int | None:
+        with self._lock:
+            found = self._sellables(self._shop(shop_id), sku)
+            if not found:
+                return None
+            item, model = found[0]
+            return model.stock if model else item.stock
+
+    def push_signature(self, url: str, body: bytes) -> str:
+        """marketplaces.md §1.8: hex(HMAC-SHA256(partner_key, url + "|" + raw body))."""
+        return hmac.new(self.partner_key.encode(), url.encode() + b"|" + body, hashlib.sha256).hexdigest()
+
+    def _push_order(self, order: Order) -> None:
+        if not self.push_url:
+            return
+        body = json.dumps({"code": 3, "shop_id": order.shop_id, "timestamp": int(self.now()),
+                           "data": {"ordersn": order.order_sn, "status": order.order_status,
+                                    "update_time": order.update_time}}, separators=(",", ":")).encode()
+        if self._push_thread is None:
+            self._push_thread = threading.Thread(target=self._push_sender, name="shopee-sim-push", daemon=True)
+            self._push_thread.start()
+        self._pushes.put(body)
+
+    def _push_sender(self) -> None:
+        """One sender, so pushes leave in the order the changes happened, as Shopee's would."""
+        while True:
+            body = self._pushes.get()
+            try:
+                if not body:
+                    return
+                self._deliver(body)
+            finally:
+                self._pushes.task_done()
+
+    def _deliver(self, body: bytes) -> None:
+        url = self.push_url
+        if not url or not url.startswith(("http://", "https://")):
+            return
+        signature = self.push_signature(url, body)
+        for attempt in range(1, self.push_attempts + 1):
+            request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
+                "Content-Type": "application/json", "Authorization": signature})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - the test's own URL
+                    status, reply = answer.status, answer.read()
+            except urllib.error.HTTPError as exc:
+                status, reply = exc.code, exc.read()
+            except (urllib.error.URLError, OSError):
+                status, reply = 0, b""
+            # Shopee counts a delivery as received only on 2xx with an empty body (§1.8, §1.9 case 10).
+            ok = 200 <= status < 300 and not reply
+            with self._lock:
+                self.push_deliveries.append(PushDelivery(body=body, signature=signature, attempt=attempt,
+                                                         status=status, response_body=reply, acknowledged=ok))
+            if ok:
+                return
+            time.sleep(self.push_retry_delay * attempt)
+
+    def wait_for_pushes(self, timeout: float = 10.0) -> None:
+        """Block until every push queued so far is delivered or given up (tests)."""
+        deadline = time.monotonic() + timeout
+        while self._pushes.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     # --- signing (the documented algorithm) -------------------------------------------------------
     def expected_sign(self, path: str, timestamp: str, access_token: str = "", shop_id: str = "") -> str:
@@ -812,11 +1057,98 @@ class ShopeeSimulator:
             success.append({"item_id": item.item_id, "unlist": bool(entry.get("unlist"))})
         return {"success_list": success, "failure_list": failure}
 
+    # --- orders -----------------------------------------------------------------------------------
+    def _api_get_order_list(self, shop: Shop, query, data) -> dict:
+        def q(name: str) -> str:
+            return query.get(name, [""])[0]
+
+        field_name = q("time_range_field")
+        if field_name not in ("create_time", "update_time"):
+            raise ApiError("error_param", "Wrong parameters, detail: time_range_field must be create_time or update_time.")
+        time_from, time_to = _int(q("time_from")), _int(q("time_to"))
+        if time_from is None or time_to is None:
+            raise ApiError("error_param", "Wrong parameters, detail: time_from and time_to are required.")
+        if time_from > time_to:
+            raise ApiError("error_param", "Wrong parameters, detail: time_from must be earlier than time_to.")
+        if time_to - time_from > ORDER_WINDOW:
+            raise ApiError("error_param", "Wrong parameters, detail: the time range should be no more than 15 days.")
+        page_size = _int(q("page_size"))
+        if page_size is None or not 1 <= page_size <= 100:
+            raise ApiError("error_param", "Wrong parameters, detail: page_size must be 1 to 100.")
+        wanted_status = q("order_status")
+        if wanted_status and wanted_status not in ORDER_STATUSES:
+            raise ApiError("error_param", "Wrong parameters, detail: order_status is invalid.")
+        offset = _int(q("cursor") or "0")
+        if offset is None or offset < 0:
+            raise ApiError("error_param", "Wrong parameters, detail: cursor is invalid.")
+        found = sorted((o for o in shop.orders.values()
+                        if time_from <= getattr(o, field_name) <= time_to
+                        and (not wanted_status or o.order_status == wanted_status)),
+                       key=lambda o: (getattr(o, field_name), o.order_sn))
+        page = found[offset:offset + page_size]
+        more = offset + page_size < len(found)
+        with_status = "order_status" in q("response_optional_fields").split(",")
+        return {"more": more, "next_cursor": str(offset + page_size) if more else "",
+                "order_list": [{"order_sn": o.order_sn, **({"order_status": o.order_status} if with_status else {})}
+                               for o in page]}
+
+    def _api_get_order_detail(self, shop: Shop, query, data) -> dict:
+        raw = ",".join(query.get("order_sn_list", [""]))
+        sns = [sn.strip() for sn in raw.strip("[]").split(",") if sn.strip()]
+        if not 1 <= len(sns) <= 50:
+            raise ApiError("error_param", "Wrong parameters, detail: order_sn_list must hold 1 to 50 order_sn.")
+        optional = {f.strip() for f in ",".join(query.get("response_optional_fields", [""])).split(",")}
+        found, missing = [], []
+        for sn in sns:
+            order = shop.orders.get(sn)  # another shop's order is as unknown as a made-up one
+            (found if order else missing).append(order or sn)
+        if not found:
+            raise ApiError("error_not_found", "Wrong parameters, detail: the order is not found.")
+        out = []
+        for order in found:
+            entry = {"order_sn": order.order_sn, "region": "VN", "currency": "VND", "cod": True,
+                     "order_status": order.order_status, "create_time": order.create_time,
+                     "update_time": order.update_time, "days_to_ship": 2, "message_to_seller": ""}
+            if "total_amount" in optional:
+                entry["total_amount"] = float(order.total_amount)
+            if "item_list" in optional:
+                entry["item_list"] = [
+                    {"item_id": line.item_id, "item_name": line.item_name, "item_sku": line.item_sku,
+                     "model_id": line.model_id, "model_name": line.model_name, "model_sku": line.model_sku,
+                     "model_quantity_purchased": line.quantity, "model_original_price": float(line.original_price),
+                     "model_discounted_price": float(line.discounted_price), "weight": 0.5}
+                    for line in order.lines]
+            out.append(entry)
+        response: dict = {"order_list": out}
+        if missing:
+            response["_warning"] = [f"order_sn {sn} is not found" for sn in missing]
+        return response
+
     def _api_delete_item(self, shop: Shop, query, data) -> dict:
         item = self._item(shop, data.get("item_id"))
         item.item_status = "DELETED"
         item.update_time = int(self.now())
         return {}
+
+
+def _shopee_word(status: OrderStatus | str) -> str:
+    if isinstance(status, OrderStatus):
+        return SHOPEE_WORD[status]
+    word = str(status).upper()
+    if word not in ORDER_STATUSES:
+        raise ValueError(f"unknown Shopee order status {status}")
+    return word
+
+
+def _model_name(item: Item, model: Model | None) -> str:
+    if model is None or not item.tier_variation:
+        return ""
+    options = []
+    for tier, index in zip(item.tier_variation, model.tier_index, strict=False):
+        option_list = tier.get("option_list") or []
+        if 0 <= index < len(option_list):
+            options.append(str(option_list[index].get("option") or ""))
+    return ",".join(options)
 
 
 def _model_json(m: Model) -> dict:
