@@ -149,7 +149,9 @@ def _apply_lines(account: MarketplaceAccount, order: Order, remote: RemoteOrder)
         line.quantity = quantity.get(sku, 0)
         line.quantity_live = live.get(sku, 0)
         before = (line.stock_held, line.short)
-        _settle_line(order, line, wanted=line.quantity_live if order.moves_stock else 0)
+        # A SKU the catalog does not know holds nothing (and is not "oversold": the page says it is unknown).
+        wanted = line.quantity_live if order.moves_stock and line.variant_id is not None else 0
+        _settle_line(order, line, wanted=wanted)
         moved = moved or (line.stock_held, line.short) != before
         line.save()
     return moved
@@ -348,4 +350,4 @@ def accounts_out_of_step() -> list[int]:
                 .exclude(listing__external_id="")
                 .annotate(wanted=wanted)
                 .filter(Q(last_stock__isnull=True) | ~Q(last_stock=F("wanted")))
-                .values_list("account_id", flat=True).distinct())
+                .order_by().values_list("account_id", flat=True).distinct())

@@ -45,6 +45,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
     status = AccountStatus.ACTIVE
     logistics_channel_id = "50011"
     access_expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=4))
+    connected_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
 
 
 def png_bytes(color=(30, 120, 60)) -> bytes:
