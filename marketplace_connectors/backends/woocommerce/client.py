@@ -1,0 +1,203 @@
+"""WooCommerce REST API v3 HTTP client: the only code that speaks HTTP to an owner's web shop.
+
+Authentication is HTTP Basic with the key and secret the owner typed, over HTTPS (plain HTTP only to
+loopback addresses: tests and the sandbox). WooCommerce's consumer keys (``ck_``/``cs_``) authenticate the
+``/wc/`` routes only (WC_REST_Authentication::is_request_to_rest_api); a WordPress user name with an
+Application Password (WordPress 5.6+) authenticates every route, the media library included.
+
+Errors come as ``{"code", "message", "data": {"status"}}`` with the HTTP status: 401/403 mean the keys are
+wrong or lack permission (AuthError), 429 and 5xx, also bare ones from shared hosts and CDNs, may pass
+(RetryableError), any other 4xx is a refusal (WooCommerceError, a PermanentError with WordPress's code).
+Redirects are never followed (http.py): a shop that moved answers 301, reported with its new address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from marketplace_connectors import http
+from marketplace_connectors.errors import AmbiguousResultError, AuthError, PermanentError, RetryableError
+from marketplace_connectors.ratelimit import rate_limit_wait
+
+from .conf import PER_PAGE_MAX, WooCommerceConfig
+
+logger = logging.getLogger(__name__)
+
+API = "/wp-json/wc/v3"
+MEDIA = "/wp-json/wp/v2/media"
+
+
+class WooCommerceError(PermanentError):
+    """A refusal with WordPress's error ``data`` (e.g. ``resource_id`` of a duplicated SKU) kept."""
+
+    def __init__(self, message: str = "", *, code: str = "", status: int = 0, data: dict | None = None) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+        self.data = data or {}
+
+
+class ShopMovedError(PermanentError):
+    """The shop answered with a redirect; ``location`` is where it points."""
+
+    def __init__(self, message: str = "", *, location: str = "") -> None:
+        super().__init__(message, code="redirected")
+        self.location = location
+
+
+def ascii_filename(name: str) -> str:
+    """A file name WordPress keeps as is in a Content-Disposition header: ASCII, no quotes or spaces."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.")
+    return plain or "image.jpg"
+
+
+class WooCommerceClient:
+    """One client per shop. ``calls`` counts requests sent (for reports and benchmarks)."""
+
+    def __init__(self, config: WooCommerceConfig, *, shop_url: str, key: str, secret: str,
+                 session: requests.Session | None = None) -> None:
+        self.config = config
+        self.shop_url = shop_url.rstrip("/")
+        self.session = session or http.session_create()
+        self.session.auth = (key, secret)
+        self.calls = 0
+        self._units: tuple[str, str] | None = None
+
+    # --- transport -----------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
+                data: bytes | None = None, headers: Mapping[str, str] | None = None, auth: bool = True,
+                root: str = API) -> requests.Response:
+        """Send one request to ``<shop><root><path>``; returns the response of a 2xx, raises the errors.py kinds."""
+        url = f"{self.shop_url}{root}{path}"
+        shop_key = hashlib.sha256(self.shop_url.encode()).hexdigest()[:24]
+        rate_limit_wait(key=f"woocommerce:shop:{shop_key}", rate_per_second=self.config.rate_limit)
+        self.calls += 1
+        try:
+            response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
+                                            auth=None if auth else False)
+        except requests.ConnectTimeout as exc:  # nothing was sent
+            raise RetryableError(f"connect timeout on {path}", code="connect_timeout") from exc
+        except (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError) as exc:
+            raise AmbiguousResultError(f"no answer from the shop for {path}", code="read_timeout") from exc
+        except requests.exceptions.SSLError as exc:
+            raise PermanentError(f"TLS error on {path}: {exc}", code="tls_error") from exc
+        except requests.ConnectionError as exc:
+            raise AmbiguousResultError(f"connection error on {path}", code="connection") from exc
+        if 200 <= response.status_code < 300:
+            return response
+        self._raise(path, response)
+        raise AssertionError("unreachable")
+
+    def _raise(self, path: str, response: requests.Response) -> None:
+        status = response.status_code
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        body = payload if isinstance(payload, dict) else {}
+        code = str(body.get("code") or f"http_{status}")
+        message = str(body.get("message") or f"HTTP {status} on {path}")
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        logger.info("woocommerce %s -> HTTP %s code=%s", path, status, code)
+        if status in (301, 302, 303, 307, 308):
+            raise ShopMovedError(f"the shop answered {status}", location=response.headers.get("Location", ""))
+        if status == 429 or status >= 500:
+            raise RetryableError(message, code=code)
+        if status == 401 or (status == 403 and body.get("code")):
+            raise AuthError(message, code=code)
+        raise WooCommerceError(message, code=code, status=status, data=data)
+
+    def get(self, path: str, **params) -> Any:
+        return self.request("GET", path, params=params).json()
+
+    def paged(self, path: str, **params) -> list[dict]:
+        """Every page of a list, 100 per page, following ``X-WP-TotalPages``."""
+        out: list[dict] = []
+        page = 1
+        while True:
+            response = self.request("GET", path, params={**params, "per_page": PER_PAGE_MAX, "page": page})
+            rows = response.json()
+            out.extend(rows if isinstance(rows, list) else [])
+            try:
+                pages = int(response.headers.get("X-WP-TotalPages") or 1)
+            except ValueError:
+                pages = 1
+            if page >= pages or not rows:
+                return out
+            page += 1
+
+    # --- the shop ------------------------------------------------------------------------------
+    def site_index(self) -> dict:
+        """GET /wp-json/ without credentials: the site's name, home URL and REST namespaces."""
+        return self.request("GET", "/", root="/wp-json", auth=False).json()
+
+    def setting(self, group: str, setting_id: str) -> dict:
+        return self.get(f"/settings/{group}/{setting_id}")
+
+    def units(self) -> tuple[str, str]:
+        """The shop's weight and dimension units (one call, remembered by this client)."""
+        if self._units is None:
+            values = {s.get("id"): s.get("value") for s in self.get("/settings/products") if isinstance(s, dict)}
+            self._units = (str(values.get("woocommerce_weight_unit") or "kg"),
+                           str(values.get("woocommerce_dimension_unit") or "cm"))
+        return self._units
+
+    # --- media ---------------------------------------------------------------------------------
+    def upload_media(self, *, filename: str, content: bytes, content_type: str) -> dict:
+        """POST /wp-json/wp/v2/media with the raw bytes (WordPress's documented file upload); the attachment."""
+        headers = {"Content-Disposition": f'attachment; filename="{ascii_filename(filename)}"',
+                   "Content-Type": content_type}
+        return self.request("POST", "", data=content, headers=headers, root=MEDIA).json()
+
+    # --- products ------------------------------------------------------------------------------
+    def products_by_sku(self, sku: str, *, modified_after: str = "") -> list[dict]:
+        params = {"sku": sku}
+        if modified_after:
+            params.update(modified_after=modified_after, dates_are_gmt="true")
+        return self.paged("/products", **params)
+
+    def product(self, product_id: str) -> dict:
+        return self.get(f"/products/{product_id}")
+
+    def variations(self, product_id: str) -> list[dict]:
+        return self.paged(f"/products/{product_id}/variations")
+
+    def create_product(self, body: dict) -> dict:
+        return self.request("POST", "/products", json=body).json()
+
+    def update_product(self, product_id: str, body: dict) -> dict:
+        return self.request("PUT", f"/products/{product_id}", json=body).json()
+
+    def trash_product(self, product_id: str) -> dict:
+        """DELETE without ``force``: to the trash (restorable for 30 days; its SKUs become free)."""
+        return self.request("DELETE", f"/products/{product_id}").json()
+
+    def products_batch(self, body: dict) -> dict:
+        return self.request("POST", "/products/batch", json=body).json()
+
+    def variations_batch(self, product_id: str, body: dict) -> dict:
+        return self.request("POST", f"/products/{product_id}/variations/batch", json=body).json()
+
+    # --- orders and webhooks -------------------------------------------------------------------
+    def orders_modified_after(self, *, modified_after: str) -> list[dict]:
+        return self.paged("/orders", modified_after=modified_after, dates_are_gmt="true", orderby="modified",
+                          order="asc", status="any")
+
+    def order(self, order_id: str) -> dict:
+        return self.get(f"/orders/{order_id}")
+
+    def webhooks(self) -> list[dict]:
+        return self.paged("/webhooks")
+
+    def create_webhook(self, body: dict) -> dict:
+        return self.request("POST", "/webhooks", json=body).json()
+
+    def update_webhook(self, webhook_id: str, body: dict) -> dict:
+        return self.request("PUT", f"/webhooks/{webhook_id}", json=body).json()
