@@ -400,7 +400,7 @@ class WooCommerceSimulator(SimulatorServer):
             raise WpError("rest_invalid_param", "Invalid parameter(s): modified_after", 400)
         if request.param("dates_are_gmt") != "true":
             moment -= 7 * 3600  # the site's time zone, Asia/Ho_Chi_Minh
-        return [r for r in rows if r["_modified"] > moment]
+        return [r for r in rows if int(r["_modified"]) > moment]  # WordPress keeps whole seconds
 
     # --- products ------------------------------------------------------------------------------
     def _product(self, product_id: int) -> dict:
