@@ -269,5 +269,9 @@ class LazadaClient:
                   "limit": limit, "sort_by": sort_by, "sort_direction": sort_direction}
         return self.call("GET", "/orders/get", params).get("data") or {}
 
+    def get_order(self, *, order_id: str) -> dict:
+        """GetOrder: one order (``statuses``, ``price``, times); an unknown id is refused with code 16."""
+        return self.call("GET", "/order/get", {"order_id": order_id}).get("data") or {}
+
     def get_order_items(self, *, order_id: str) -> list[dict]:
         return self.call("GET", "/order/items/get", {"order_id": order_id}).get("data") or []

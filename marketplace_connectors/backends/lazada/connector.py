@@ -10,7 +10,10 @@ MigrateImage(s) would need (the client implements those too).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -28,14 +31,17 @@ from marketplace_connectors.base import (
     LogisticsChannel,
     PriceStockUpdate,
     PublishResult,
+    PushEvent,
+    PushRejected,
     RemoteListing,
+    RemoteOrder,
     TokenSet,
     ValidationProblem,
 )
 from marketplace_connectors.errors import AuthError, PermanentError
 
 from . import mappers
-from .client import SELLER_SKU_DUPLICATE_CODES, LazadaClient, LazadaError
+from .client import SELLER_SKU_DUPLICATE_CODES, LazadaClient, LazadaError, lazada_push_signature
 from .conf import SANDBOX_APP_KEY, SANDBOX_APP_SECRET, lazada_config
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -45,6 +51,8 @@ SHIPPING_CHANNEL = "lazada"  # Lazada chooses the carrier itself: one channel, a
 ITEM_MISSING_CODES = {"208", "207", "4137", "EDIT_ITEM_NOT_BELONG_SELLER"}
 PAGE_SIZE = 50  # GetProducts: "The maximum is 50"
 MAX_OFFSET = 10_000
+ORDER_PAGE_SIZE = 100  # GetOrders: at most 100
+ORDER_MISSING_CODES = {"16", "E016"}  # "Invalid Order ID"
 
 
 def iso(moment: dt.datetime) -> str:
@@ -55,7 +63,7 @@ def iso(moment: dt.datetime) -> str:
 class LazadaConnector(Connector):
     code = "lazada"
     display_name = gettext_lazy("Lazada")
-    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK})
+    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.PUSH})
 
     def sandbox(self):
         """The simulator on a free loopback port with the settings pointing the connector at it."""
@@ -308,23 +316,53 @@ class LazadaConnector(Connector):
                 break
         return list(found.values())
 
-    # --- orders (the order import builds on this; not yet part of the Connector interface) ---------
-    def orders_updated_since(self, *, credentials: Credentials, since: dt.datetime) -> list[mappers.RemoteOrder]:
-        """Orders changed at or after ``since`` (GetOrders ``update_after``, oldest first, 100 per page),
-        each with its items (GetOrderItems)."""
+    # --- orders --------------------------------------------------------------------------------
+    def orders_updated_since(self, *, credentials: Credentials, since: dt.datetime) -> list[RemoteOrder]:
+        """Orders changed at or after ``since`` (GetOrders ``update_after``, oldest change first, 100 per
+        page), each with its items (GetOrderItems): one line per SKU, status and price."""
         client = self.client(credentials)
-        orders: list[mappers.RemoteOrder] = []
+        orders: dict[str, RemoteOrder] = {}
         offset = 0
         while True:
-            page = client.get_orders(update_after=iso(since), offset=offset, limit=100)
+            page = client.get_orders(update_after=iso(since), offset=offset, limit=ORDER_PAGE_SIZE)
             batch = page.get("orders") or []
             for order in batch:
                 items = client.get_order_items(order_id=str(order.get("order_id")))
-                orders.append(mappers.remote_order(order, items))
+                remote = mappers.remote_order(order, items)
+                orders[remote.external_id] = remote  # an order changed while paging may come twice
             offset += len(batch)
-            if len(batch) < 100 or offset >= int(page.get("countTotal") or page.get("count") or 0):
+            if len(batch) < ORDER_PAGE_SIZE or offset >= int(page.get("countTotal") or page.get("count") or 0):
                 break
-        return orders
+        return sorted(orders.values(), key=lambda o: (o.updated_at, o.external_id))
+
+    def order_get(self, *, credentials: Credentials, external_id: str) -> RemoteOrder | None:
+        """GetOrder and GetOrderItems for one order; None when Lazada does not know it on this shop."""
+        client = self.client(credentials)
+        try:
+            order = client.get_order(order_id=external_id)
+            items = client.get_order_items(order_id=external_id)
+        except LazadaError as exc:
+            if exc.code in ORDER_MISSING_CODES:
+                return None
+            raise
+        return mappers.remote_order(order, items) if order else None
+
+    # --- push notifications ----------------------------------------------------------------------
+    def verify_push(self, *, body: bytes, headers: Mapping[str, str], url: str) -> list[PushEvent]:
+        """Lazada signs ``app_key + raw body`` with the app secret (hex HMAC-SHA256 in ``Authorization``);
+        the URL is not signed. Lazada gives a push no id: the event id is the body's hash."""
+        config = lazada_config()
+        given = next((str(v) for k, v in headers.items() if k.lower() == "authorization"), "").strip()
+        expected = lazada_push_signature(app_key=config.app_key, app_secret=config.app_secret, raw_body=body)
+        if not given or not hmac.compare_digest(given.lower(), expected):
+            raise PushRejected("Lazada push with a wrong or missing signature")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise PushRejected("Lazada push body is not JSON") from None
+        if not isinstance(payload, dict) or "message_type" not in payload:
+            raise PushRejected("Lazada push without a message_type")
+        return mappers.push_events(payload, event_id=hashlib.sha256(body).hexdigest())
 
     # --- errors --------------------------------------------------------------------------------
     @staticmethod

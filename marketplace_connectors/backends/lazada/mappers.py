@@ -17,13 +17,21 @@ import html
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
-from marketplace_connectors.base import AttributeSpec, ListingDraft, RemoteListing, ValidationProblem
+from marketplace_connectors.base import (
+    AttributeSpec,
+    ListingDraft,
+    OrderStatus,
+    PushEvent,
+    RemoteListing,
+    RemoteOrder,
+    RemoteOrderLine,
+    ValidationProblem,
+)
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 FORBIDDEN_CHARS = '"^~<>|'
@@ -32,6 +40,7 @@ NO_BRAND = "No Brand"
 # Attributes the connector fills itself; the owner is never asked for them.
 SYSTEM_ATTRIBUTES = {"name", "description", "short_description", "brand", "brand_id", "video", "name_en",
                      "description_en"}
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 IMAGE_MIN_SIDE = 330
 IMAGE_MAX_SIDE = 5000
 
@@ -248,26 +257,6 @@ def seller_id_from_tokens(payload: dict, *, country: str = "vn") -> str:
     return str(chosen.get("seller_id") or "")
 
 
-@dataclass(frozen=True)
-class RemoteOrderLine:
-    sku: str
-    quantity: int
-    price_vnd: int
-    status: str
-
-
-@dataclass(frozen=True)
-class RemoteOrder:
-    """One Lazada order as plain data for the order import. Lazada lists one order item per unit, so
-    ``lines`` are grouped by SKU and status with their quantity."""
-
-    external_id: str
-    status: str  # the order's statuses joined: "pending", "canceled", "delivered,returned", ...
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
-    lines: tuple[RemoteOrderLine, ...] = field(default_factory=tuple)
-
-
 def parse_time(value: str) -> dt.datetime | None:
     """Lazada's times: ISO 8601 (``2018-02-09T22:44:30+08:00``) or ``2014-10-15 19:12:15 +0800``."""
     if not value:
@@ -281,24 +270,99 @@ def parse_time(value: str) -> dt.datetime | None:
     return None
 
 
+# Lazada's order item statuses -> ours. "pending" is paid (or cash on delivery) and waiting for the seller;
+# "packed"/"ready_to_ship" are packed and handed to logistics. A failed delivery comes back to the seller
+# (returned); a lost parcel does not (it stays sold). A status Lazada adds later holds stock (PENDING).
+ITEM_STATUSES: dict[str, OrderStatus] = {
+    "unpaid": OrderStatus.UNPAID,
+    "pending": OrderStatus.PENDING,
+    "topack": OrderStatus.PENDING,
+    "packed": OrderStatus.READY_TO_SHIP,
+    "toship": OrderStatus.READY_TO_SHIP,
+    "ready_to_ship": OrderStatus.READY_TO_SHIP,
+    "ready_to_ship_pending": OrderStatus.READY_TO_SHIP,
+    "shipping": OrderStatus.SHIPPED,
+    "shipped": OrderStatus.SHIPPED,
+    "lost": OrderStatus.SHIPPED,
+    "delivered": OrderStatus.DELIVERED,
+    "confirmed": OrderStatus.DELIVERED,
+    "canceled": OrderStatus.CANCELLED,
+    "cancelled": OrderStatus.CANCELLED,
+    "returned": OrderStatus.RETURNED,
+    "failed": OrderStatus.RETURNED,
+    "failed_delivery": OrderStatus.RETURNED,
+    "shipped_back": OrderStatus.RETURNED,
+    "shipped_back_success": OrderStatus.RETURNED,
+    "package_returned": OrderStatus.RETURNED,
+}
+# How far an order has gone, for the order's status over items in several statuses.
+PROGRESS = [OrderStatus.UNPAID, OrderStatus.PENDING, OrderStatus.READY_TO_SHIP, OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED]
+PUSH_TRADE_ORDER = 0
+
+
+def item_status(lazada_status: str) -> OrderStatus:
+    return ITEM_STATUSES.get(str(lazada_status or "").strip().lower(), OrderStatus.PENDING)
+
+
+def order_status(line_statuses: Sequence[OrderStatus]) -> OrderStatus:
+    """The order's status from its items': the most advanced of the items still sold (a partly cancelled
+    order goes on with the rest); with none left, CANCELLED when every item was cancelled, else RETURNED."""
+    live = [s for s in line_statuses if s.holds_stock]
+    if live:
+        return max(live, key=PROGRESS.index)
+    if line_statuses and all(s == OrderStatus.CANCELLED for s in line_statuses):
+        return OrderStatus.CANCELLED
+    return OrderStatus.RETURNED if line_statuses else OrderStatus.PENDING
+
+
+def vnd(value) -> int:
+    """Lazada's money comes as strings with decimals ("60000.00"); VND has none."""
+    try:
+        return int(round(float(value or 0)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _line_order(key: tuple[str, str, OrderStatus, int]) -> tuple:
+    sku, _sku_id, status, price = key
+    return sku, list(OrderStatus).index(status), price
+
+
 def remote_order(order: dict, items: list[dict]) -> RemoteOrder:
-    grouped: dict[tuple[str, str], list[int]] = {}
+    """GetOrder(s) and GetOrderItems as plain data. Lazada lists one order item per unit, so units of one
+    SKU in one status at one price become one line with their quantity; each line has its own status
+    (Lazada cancels single items). ``marketplace_status`` is Lazada's statuses joined."""
+    grouped: dict[tuple[str, str, OrderStatus, int], list[dict]] = {}
     for item in items:
-        price = item.get("paid_price") or item.get("item_price") or 0
-        try:
-            price_vnd = int(round(float(price)))
-        except (TypeError, ValueError):
-            price_vnd = 0
-        grouped.setdefault((str(item.get("sku") or ""), str(item.get("status") or "")), []).append(price_vnd)
-    lines = tuple(RemoteOrderLine(sku=sku, quantity=len(prices), price_vnd=prices[0], status=status)
-                  for (sku, status), prices in sorted(grouped.items()))
-    statuses = order.get("statuses") or []
+        price = vnd(item.get("paid_price") or item.get("item_price"))
+        key = (str(item.get("sku") or ""), str(item.get("sku_id") or ""), item_status(item.get("status")), price)
+        grouped.setdefault(key, []).append(item)
+    lines = tuple(
+        RemoteOrderLine(sku=sku, quantity=len(units), unit_price_vnd=price, status=status, external_variant_id=sku_id,
+                        name=str(units[0].get("name") or ""))
+        for (sku, sku_id, status, price), units in sorted(grouped.items(), key=lambda kv: _line_order(kv[0]))
+    )
+    statuses = order.get("statuses") or sorted({str(i.get("status") or "") for i in items})
+    created = parse_time(order.get("created_at")) or EPOCH
     return RemoteOrder(
         external_id=str(order.get("order_id") or order.get("order_number")),
-        status=",".join(str(s) for s in statuses) if isinstance(statuses, list) else str(statuses),
-        created_at=parse_time(order.get("created_at")), updated_at=parse_time(order.get("updated_at")),
-        lines=lines,
+        status=order_status([line.status for line in lines]),
+        marketplace_status=",".join(str(s) for s in statuses) if isinstance(statuses, list) else str(statuses),
+        created_at=created, updated_at=parse_time(order.get("updated_at")) or created,
+        lines=lines, total_vnd=vnd(order.get("price")) or sum(ln.quantity * ln.unit_price_vnd for ln in lines),
     )
+
+
+def push_events(payload: dict, *, event_id: str) -> list[PushEvent]:
+    """A verified push body -> our events: message_type 0 (trade order) names the order; the others are
+    "other" (Lazada's other message types are not used here)."""
+    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    shop_id = str(payload.get("seller_id") or "")
+    if payload.get("message_type") == PUSH_TRADE_ORDER and data.get("trade_order_id"):
+        return [PushEvent(shop_id=shop_id, kind="order", event_id=event_id, external_id=str(data["trade_order_id"]),
+                          status=str(item_status(data.get("order_status"))))]
+    return [PushEvent(shop_id=shop_id, kind="other", event_id=event_id)]
 
 
 # --- validation ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from marketplace_connectors import sync
 from marketplace_connectors.backends.lazada.connector import LazadaConnector
-from marketplace_connectors.base import Credentials, PriceStockUpdate
+from marketplace_connectors.base import Credentials, OrderStatus, PriceStockUpdate
 from marketplace_connectors.models import (
     ListingBinding,
     ListingStatus,
@@ -288,19 +288,22 @@ def test_orders_changed_since_a_moment_come_with_their_lines(connected, lazada):
     # given two orders, one later cancelled
     product = lazada.seed_products(count=1, skus_per_product=2, seller_id=SELLER)[0]
     since = timezone.now() - dt.timedelta(minutes=1)
-    first = lazada.create_order(items=[(product.skus[0].seller_sku, 2), (product.skus[1].seller_sku, 1)])
-    second = lazada.create_order(items=[(product.skus[1].seller_sku, 1)])
-    lazada.set_order_status(second, "canceled")
+    first = lazada.create_order(shop_id=SELLER, items=[(product.skus[0].seller_sku, 2), (product.skus[1].seller_sku, 1)])
+    second = lazada.create_order(shop_id=SELLER, items=[(product.skus[1].seller_sku, 1)])
+    lazada.set_order_status(order_id=second, status=OrderStatus.CANCELLED)
     # when
     orders = LazadaConnector().orders_updated_since(credentials=account_credentials(account=connected), since=since)
     # then
     by_id = {o.external_id: o for o in orders}
-    assert set(by_id) == {str(first), str(second)}
-    assert [(line.sku, line.quantity, line.price_vnd) for line in by_id[str(first)].lines] == [
-        ("SEED-00000-1", 2, 50_000), ("SEED-00000-2", 1, 50_000)]
-    assert by_id[str(second)].status == "canceled" and by_id[str(first)].status == "pending"
-    assert by_id[str(first)].created_at.utcoffset() == dt.timedelta(hours=7)
-    assert lazada.sku("SEED-00000-2").quantity == 9  # the cancelled unit came back
+    assert [o.external_id for o in orders] == [first, second]  # oldest change first
+    assert [(line.sku, line.quantity, line.unit_price_vnd, line.status) for line in by_id[first].lines] == [
+        ("SEED-00000-1", 2, 50_000, OrderStatus.PENDING), ("SEED-00000-2", 1, 50_000, OrderStatus.PENDING)]
+    assert by_id[first].lines[0].external_variant_id == str(product.skus[0].sku_id)
+    assert (by_id[second].status, by_id[second].marketplace_status) == (OrderStatus.CANCELLED, "canceled")
+    assert (by_id[first].status, by_id[first].marketplace_status, by_id[first].total_vnd) == (
+        OrderStatus.PENDING, "pending", 150_000)
+    assert by_id[first].created_at.utcoffset() == dt.timedelta(hours=7)
+    assert lazada.stock_of(shop_id=SELLER, sku="SEED-00000-2") == 9  # the cancelled unit came back
 
 
 def test_a_contract_run_with_a_draft_lazada_accepts(lazada):

@@ -7,7 +7,7 @@ from django.utils import translation
 from PIL import Image
 
 from marketplace_connectors.backends.lazada import mappers
-from marketplace_connectors.base import AttributeSpec, ImageDraft, ListingDraft, VariantDraft
+from marketplace_connectors.base import AttributeSpec, ImageDraft, ListingDraft, OrderStatus, VariantDraft
 
 ORIGIN = AttributeSpec(external_id="origin", name="Xuất xứ", mandatory=True, input_type="select",
                        options=(("Việt Nam", "Việt Nam"),))
@@ -127,13 +127,55 @@ def test_a_501_detail_is_read_per_sku_and_an_unreadable_one_fails_the_batch():
 
 def test_order_items_are_grouped_per_sku_with_their_quantity():
     order = {"order_id": 5, "statuses": ["pending"], "created_at": "2026-11-20T09:15:00+07:00",
-             "updated_at": "2026-11-20T09:16:00+07:00"}
-    items = [{"sku": "SEN-1", "paid_price": "60000.00", "status": "pending"}] * 3 + \
-            [{"sku": "SEN-2", "paid_price": "90000.00", "status": "pending"}]
+             "updated_at": "2026-11-20T09:16:00+07:00", "price": "270000.00"}
+    items = [{"sku": "SEN-1", "sku_id": 11, "paid_price": "60000.00", "status": "pending"}] * 3 + \
+            [{"sku": "SEN-2", "sku_id": 12, "paid_price": "90000.00", "status": "pending"}]
     parsed = mappers.remote_order(order, items)
-    assert parsed.external_id == "5" and parsed.status == "pending" and parsed.created_at.hour == 9
-    assert [(line.sku, line.quantity, line.price_vnd) for line in parsed.lines] == [("SEN-1", 3, 60_000), ("SEN-2", 1, 90_000)]
+    assert parsed.external_id == "5" and parsed.status == OrderStatus.PENDING and parsed.created_at.hour == 9
+    assert parsed.marketplace_status == "pending" and parsed.total_vnd == 270_000
+    assert [(line.sku, line.quantity, line.unit_price_vnd, line.external_variant_id) for line in parsed.lines] == [
+        ("SEN-1", 3, 60_000, "11"), ("SEN-2", 1, 90_000, "12")]
     assert mappers.parse_time("2014-10-15 19:12:15 +0800").utcoffset().total_seconds() == 8 * 3600
+
+
+@pytest.mark.parametrize(("lazada_status", "ours"), [
+    ("unpaid", OrderStatus.UNPAID), ("pending", OrderStatus.PENDING), ("topack", OrderStatus.PENDING),
+    ("packed", OrderStatus.READY_TO_SHIP), ("ready_to_ship", OrderStatus.READY_TO_SHIP),
+    ("toship", OrderStatus.READY_TO_SHIP), ("shipped", OrderStatus.SHIPPED), ("shipping", OrderStatus.SHIPPED),
+    ("delivered", OrderStatus.DELIVERED), ("canceled", OrderStatus.CANCELLED), ("returned", OrderStatus.RETURNED),
+    ("failed", OrderStatus.RETURNED), ("lost", OrderStatus.SHIPPED), ("something_new", OrderStatus.PENDING),
+])
+def test_lazada_item_statuses_map_to_ours(lazada_status, ours):
+    assert mappers.item_status(lazada_status) == ours
+
+
+def _units(*statuses):
+    return [{"sku": "SEN-1", "sku_id": 11, "paid_price": "60000.00", "status": s} for s in statuses]
+
+
+@pytest.mark.parametrize(("statuses", "order_status"), [
+    (("canceled", "pending", "pending"), OrderStatus.PENDING),  # a partly cancelled order goes on
+    (("pending", "packed"), OrderStatus.READY_TO_SHIP),  # the most advanced item
+    (("canceled", "shipped"), OrderStatus.SHIPPED),
+    (("canceled", "canceled"), OrderStatus.CANCELLED),
+    (("delivered", "returned"), OrderStatus.DELIVERED),
+    (("returned", "canceled"), OrderStatus.RETURNED),
+    (("failed",), OrderStatus.RETURNED),
+])
+def test_the_order_status_comes_from_its_items(statuses, order_status):
+    order = {"order_id": 6, "statuses": sorted(set(statuses)), "created_at": "2026-11-20T09:15:00+07:00",
+             "updated_at": "2026-11-20T09:16:00+07:00"}
+    assert mappers.remote_order(order, _units(*statuses)).status == order_status
+
+
+def test_a_partial_cancellation_keeps_a_line_per_status_and_joins_lazadas_words():
+    order = {"order_id": 7, "statuses": ["canceled", "pending"], "created_at": "2026-11-20T09:15:00+07:00",
+             "updated_at": "2026-11-20T10:00:00+07:00", "price": "180000.00"}
+    parsed = mappers.remote_order(order, _units("pending", "canceled", "pending"))
+    assert parsed.marketplace_status == "canceled,pending"
+    assert [(line.sku, line.quantity, line.status) for line in parsed.lines] == [
+        ("SEN-1", 2, OrderStatus.PENDING), ("SEN-1", 1, OrderStatus.CANCELLED)]
+    assert parsed.total_vnd == 180_000
 
 
 def _png(width, height) -> bytes:

@@ -442,9 +442,9 @@ def test_an_order_is_listed_with_one_item_per_unit(sim):
     order_id = sim.create_order(items=[(product.skus[0].seller_sku, 2)])
     # when
     orders = call(sim, "GET", "/orders/get", {"update_after": before, "limit": "100"}, token=token).json()["data"]
-    items = call(sim, "GET", "/order/items/get", {"order_id": str(order_id)}, token=token).json()["data"]
+    items = call(sim, "GET", "/order/items/get", {"order_id": order_id}, token=token).json()["data"]
     # then
-    assert [o["order_id"] for o in orders["orders"]] == [order_id] and orders["countTotal"] == 1
+    assert [str(o["order_id"]) for o in orders["orders"]] == [order_id] and orders["countTotal"] == 1
     assert orders["orders"][0]["statuses"] == ["pending"]
     assert [(i["sku"], i["status"]) for i in items] == [(product.skus[0].seller_sku, "pending")] * 2
     assert sim.sku(product.skus[0].seller_sku).quantity == 8

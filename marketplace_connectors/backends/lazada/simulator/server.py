@@ -20,7 +20,9 @@ exercised for real. It enforces what the documentation says:
   attributes (``4110``), SellerSku unique in the shop (``4105``), Lazada-hosted images only (``4138``),
   ``Images.Image`` as an array (``5``), forbidden characters (``4129``), integer VND prices (``4104``);
 - GetProducts ``limit`` at most 50 (``19``), ``sku_seller_list`` at most 100 (``70``); MigrateImages at
-  most 8 URLs; GetOrders / GetOrderItems.
+  most 8 URLs; GetOrders / GetOrder / GetOrderItems (one order item per unit, each with its own status);
+- push notifications (message_type 0, trade order) POSTed to ``push_url`` on every order change, signed
+  ``hex(HMAC-SHA256(app_secret, app_key + body))`` in ``Authorization``, retried unless answered 2xx.
 
 ``Faults`` injects latency, HTTP 5xx, ``ApiCallLimit`` answers and timeouts per test. Nothing here imports
 the connector: the conformance tests check this server against the documentation.
@@ -37,17 +39,22 @@ import html
 import ipaddress
 import itertools
 import json
+import queue
 import random
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET  # noqa: N817, S405 - parses our own test payloads only
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from marketplace_connectors.base import OrderStatus
 
 DAY = 24 * 3600
 TOKEN_LIFETIMES = {"test": (7 * DAY, 30 * DAY), "online": (30 * DAY, 180 * DAY)}
@@ -61,6 +68,14 @@ VN_OFFSET = dt.timezone(dt.timedelta(hours=7))
 CDN = "https://vn-live.slatic.net/p/"
 ORDER_STATUSES = {"unpaid", "pending", "packed", "canceled", "ready_to_ship", "delivered", "returned", "shipped",
                   "failed", "topack", "toship", "shipping", "lost"}
+# Item statuses in which the unit is no longer sold: entering one puts the stock back.
+STOCK_RELEASED = {"canceled", "returned", "failed"}
+# The protocol's statuses as Lazada words (what a test asking for "shipped" means on Lazada).
+LAZADA_WORD = {
+    OrderStatus.UNPAID: "unpaid", OrderStatus.PENDING: "pending", OrderStatus.READY_TO_SHIP: "ready_to_ship",
+    OrderStatus.SHIPPED: "shipped", OrderStatus.DELIVERED: "delivered", OrderStatus.CANCELLED: "canceled",
+    OrderStatus.RETURNED: "returned",
+}
 PRODUCT_FILTERS = {"all", "live", "inactive", "deleted", "pending", "rejected", "sold-out"}
 INVENTORY_PATHS = {"/product/price_quantity/update"}
 
@@ -84,6 +99,7 @@ API_PATHS = {
     "/product/deactivate": {"POST"},
     "/product/remove": {"POST"},
     "/orders/get": {"GET"},
+    "/order/get": {"GET"},
     "/order/items/get": {"GET"},
 }
 
@@ -202,6 +218,18 @@ class Order:
 
 
 @dataclass
+class PushDelivery:
+    """One attempt to deliver a push: what was sent and how the receiver answered (status 0: no answer)."""
+
+    body: bytes
+    signature: str
+    attempt: int
+    status: int
+    response_body: bytes
+    acknowledged: bool
+
+
+@dataclass
 class Seller:
     seller_id: str
     name: str
@@ -266,6 +294,13 @@ class LazadaSimulator:
         self.image_fetcher = None
         self.calls: list[tuple[str, int, str]] = []  # (path, http status, code)
         self.after_call = None  # called with (path, status, code) after each API answer
+        # Push notifications: POSTed to push_url (when set) on every order change, signed app_key + body.
+        self.push_url: str | None = None
+        self.push_attempts = 4
+        self.push_retry_delay = 0.05
+        self.push_deliveries: list[PushDelivery] = []
+        self._pushes: queue.Queue[bytes] = queue.Queue()
+        self._push_thread: threading.Thread | None = None
         self._clock_offset = 0.0
         self._item_ids = itertools.count(3_000_000_001)
         self._sku_ids = itertools.count(15_000_000_001)
@@ -296,6 +331,10 @@ class LazadaSimulator:
             self._server.shutdown()
             self._thread = None
         self._server.server_close()
+        if self._push_thread is not None:
+            self._pushes.put(b"")  # tells the sender to finish
+            self._push_thread.join(timeout=5)
+            self._push_thread = None
 
     def __enter__(self) -> LazadaSimulator:
         return self.start()
@@ -390,35 +429,126 @@ class LazadaSimulator:
                 made.append(product)
         return made
 
-    def create_order(self, *, items: list[tuple[str, int]], seller_id: str | None = None, status: str = "pending") -> int:
-        """A buyer's order of ``(seller_sku, quantity)``: stock goes down by the quantity; one order item
-        per unit, as Lazada lists them."""
-        seller_id = seller_id or next(iter(self.sellers))
+    def create_order(self, *, shop_id: str | None = None, items: Sequence[tuple[str, int]],
+                     status: OrderStatus | str = OrderStatus.PENDING) -> str:
+        """A buyer's order of ``(seller_sku, quantity)`` on seller ``shop_id``: stock goes down by the
+        quantity (ValueError when a SKU is unknown or short, and nothing changes); one order item per unit,
+        as Lazada lists them. Returns the order id."""
+        seller_id = shop_id or next(iter(self.sellers))
+        word = _lazada_word(status)
         with self._lock:
+            picked = []
+            for seller_sku, quantity in items:
+                try:
+                    product, sku = self._find_sku(seller_id, seller_sku=seller_sku)
+                except KeyError:
+                    raise ValueError(f"no SKU {seller_sku} on seller {seller_id}") from None
+                if quantity < 1 or sku.quantity < quantity:
+                    raise ValueError(f"only {sku.quantity} of {seller_sku} in stock")
+                picked.append((product, sku, quantity))
             now = dt.datetime.fromtimestamp(self.now(), VN_OFFSET).replace(microsecond=0)
             order = Order(order_id=next(self._order_ids), seller_id=seller_id, created=now, updated=now)
-            for seller_sku, quantity in items:
-                product, sku = self._find_sku(seller_id, seller_sku=seller_sku)
-                if sku.quantity < quantity:
-                    raise ValueError(f"only {sku.quantity} of {seller_sku} in stock")
+            for product, sku, quantity in picked:
                 sku.quantity -= quantity
                 for _ in range(quantity):
-                    order.items.append(OrderItem(order_item_id=next(self._order_item_ids), sku=seller_sku,
+                    order.items.append(OrderItem(order_item_id=next(self._order_item_ids), sku=sku.seller_sku,
                                                  sku_id=sku.sku_id, item_id=product.item_id,
-                                                 name=str(product.attributes.get("name")), price=sku.price, status=status))
+                                                 name=str(product.attributes.get("name")), price=sku.price, status=word))
             self.orders[order.order_id] = order
-            return order.order_id
+            self._push_order(order, word)
+            return str(order.order_id)
 
-    def set_order_status(self, order_id: int, status: str, *, seconds_later: float = 1.0) -> None:
-        """Move every item of the order to ``status``; a cancellation puts the stock back."""
+    def set_order_status(self, *, order_id: str | int, status: OrderStatus | str,
+                         order_item_ids: Sequence[int] | None = None, seconds_later: float = 1.0) -> None:
+        """Move the order's items (only ``order_item_ids`` when given: Lazada cancels single items) to
+        ``status``, ours (OrderStatus) or a Lazada word such as "packed". An item entering canceled,
+        returned or failed puts its unit back in stock."""
+        word = _lazada_word(status)
         with self._lock:
-            order = self.orders[order_id]
-            for item in order.items:
-                if status == "canceled" and item.status != "canceled":
-                    _product, sku = self._find_sku(order.seller_id, seller_sku=item.sku)
-                    sku.quantity += 1
-                item.status = status
-            order.updated = order.updated + dt.timedelta(seconds=seconds_later)
+            order = self.orders[int(order_id)]
+            chosen = [i for i in order.items if order_item_ids is None or i.order_item_id in set(order_item_ids)]
+            if not chosen:
+                raise ValueError(f"order {order_id} has none of the items {order_item_ids}")
+            for item in chosen:
+                if item.status in STOCK_RELEASED and word not in STOCK_RELEASED:
+                    raise ValueError(f"order item {item.order_item_id} is {item.status}: it cannot move on")
+            for item in chosen:
+                if word in STOCK_RELEASED and item.status not in STOCK_RELEASED:
+                    try:
+                        _product, sku = self._find_sku(order.seller_id, sku_id=item.sku_id)
+                        sku.quantity += 1
+                    except KeyError:
+                        pass  # the listing is gone: nothing to put back
+                item.status = word
+            later = order.updated + dt.timedelta(seconds=seconds_later)
+            order.updated = max(later, dt.datetime.fromtimestamp(self.now(), VN_OFFSET).replace(microsecond=0))
+            self._push_order(order, word, line=chosen[0])
+
+    def stock_of(self, *, shop_id: str | None = None, sku: str) -> int | None:
+        with self._lock:
+            try:
+                _product, found = self._find_sku(shop_id or next(iter(self.sellers)), seller_sku=sku)
+            except KeyError:
+                return None
+            return found.quantity
+
+    def push_signature(self, body: bytes) -> str:
+        """marketplaces.md §2.5: hex(HMAC-SHA256(app_secret, app_key + raw body))."""
+        return hmac.new(self.app_secret.encode(), self.app_key.encode() + body, hashlib.sha256).hexdigest()
+
+    def _push_order(self, order: Order, word: str, *, line: OrderItem | None = None) -> None:
+        if not self.push_url:
+            return
+        line = line or order.items[0]
+        body = json.dumps({
+            "seller_id": order.seller_id, "message_type": 0,
+            "data": {"order_status": word, "trade_order_id": str(order.order_id),
+                     "trade_order_line_id": str(line.order_item_id), "status_update_time": int(order.updated.timestamp())},
+            "timestamp": _ms(self.now()), "site": "lazada_vn"}, separators=(",", ":")).encode()
+        if self._push_thread is None:
+            self._push_thread = threading.Thread(target=self._push_sender, name="lazada-sim-push", daemon=True)
+            self._push_thread.start()
+        self._pushes.put(body)
+
+    def _push_sender(self) -> None:
+        """One sender, so pushes leave in the order the changes happened."""
+        while True:
+            body = self._pushes.get()
+            try:
+                if not body:
+                    return
+                self._deliver(body)
+            finally:
+                self._pushes.task_done()
+
+    def _deliver(self, body: bytes) -> None:
+        url = self.push_url
+        if not url or not url.startswith(("http://", "https://")):
+            return
+        signature = self.push_signature(body)
+        for attempt in range(1, self.push_attempts + 1):
+            request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
+                "Content-Type": "application/json", "Authorization": signature})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - the test's own URL
+                    status, reply = answer.status, answer.read()
+            except urllib.error.HTTPError as exc:
+                status, reply = exc.code, exc.read()
+            except (urllib.error.URLError, OSError):
+                status, reply = 0, b""
+            ok = 200 <= status < 300  # Lazada retries a delivery not answered 2xx
+            with self._lock:
+                self.push_deliveries.append(PushDelivery(body=body, signature=signature, attempt=attempt,
+                                                         status=status, response_body=reply, acknowledged=ok))
+            if ok:
+                return
+            time.sleep(self.push_retry_delay * attempt)
+
+    def wait_for_pushes(self, timeout: float = 10.0) -> None:
+        """Block until every push queued so far is delivered or given up (tests)."""
+        deadline = time.monotonic() + timeout
+        while self._pushes.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     # --- signing (the documented algorithm) -------------------------------------------------------
     def expected_sign(self, path: str, params: dict[str, str]) -> str:
@@ -1246,6 +1376,12 @@ class LazadaSimulator:
         page = found[offset:offset + limit]
         return {"count": len(page), "countTotal": len(found), "orders": [self._order_json(o) for o in page]}
 
+    def _api_order_get(self, seller_id, params, files) -> dict:
+        order = self.orders.get(_int(params.get("order_id")) or -1)
+        if order is None or order.seller_id != seller_id:
+            raise ApiError("16", "E016: Invalid Order ID")
+        return self._order_json(order)
+
     def _api_order_items_get(self, seller_id, params, files) -> list:
         order = self.orders.get(_int(params.get("order_id")) or -1)
         if order is None or order.seller_id != seller_id:
@@ -1259,6 +1395,15 @@ class LazadaSimulator:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
+def _lazada_word(status: OrderStatus | str) -> str:
+    if isinstance(status, OrderStatus):
+        return LAZADA_WORD[status]
+    word = str(status).lower()
+    if word not in ORDER_STATUSES:
+        raise ValueError(f"unknown Lazada order status {status}")
+    return word
+
+
 def _int(value) -> int | None:
     try:
         return int(str(value))
