@@ -22,6 +22,8 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils.module_loading import import_string
 
+from marketplace_connectors.models import Order
+
 from .choices import Milestone
 
 
@@ -175,48 +177,13 @@ def first_listing_live(*, business_ids: Collection[int]) -> dict[int, MilestoneS
     return _first_of(rows)
 
 
-# Where orders live is decided by the orders feature; the first model found is read.
-ORDER_MODEL_CANDIDATES = ("marketplace_connectors.Order", "marketplace_connectors.MarketplaceOrder", "orders.Order")
-ORDER_BUSINESS_PATHS = ("business", "account__business")
-ORDER_DATE_FIELDS = ("placed_at", "ordered_at", "created_at")
-
-
-def _order_source():
-    """(model, business lookup, date field) of the orders table, or None while no orders feature exists."""
-    labels = [getattr(settings, "CMS_ORDER_MODEL", "")] if getattr(settings, "CMS_ORDER_MODEL", "") else []
-    for label in [*labels, *ORDER_MODEL_CANDIDATES]:
-        try:
-            model = apps.get_model(label)
-        except (LookupError, ValueError):
-            continue
-        business_path = next((p for p in ORDER_BUSINESS_PATHS if _has_path(model, p)), None)
-        date_field = next((f for f in ORDER_DATE_FIELDS if _has_path(model, f)), None)
-        if business_path and date_field:
-            return model, f"{business_path}_id", date_field
-    return None
-
-
-def _has_path(model, path: str) -> bool:
-    for part in path.split("__"):
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return False
-        model = field.related_model if field.is_relation else model
-    return True
-
-
 def first_order_received(*, business_ids: Collection[int]) -> dict[int, MilestoneStatus]:
-    """First order received: any marketplace order imported for the business (whatever its status now).
-    Reached at: when the earliest order was placed. Reads nothing (no business reached it) while the
-    orders feature does not exist yet."""
-    source = _order_source()
-    if source is None:
-        return {}
-    model, business_field, date_field = source
+    """First order received: any marketplace order imported for the business (whatever its status now,
+    a cancelled one included: the shop was found and bought from). Reached at: when the earliest order
+    was placed on the marketplace (``Order.ordered_at``), not when it was imported."""
     rows = (
-        model.objects.filter(**{f"{business_field}__in": business_ids})
-        .order_by().values(business_field).annotate(n=Count("pk"), first_at=Min(date_field))
-        .values_list(business_field, "n", "first_at")
+        Order.objects.filter(business_id__in=business_ids)
+        .order_by().values("business_id").annotate(n=Count("pk"), first_at=Min("ordered_at"))
+        .values_list("business_id", "n", "first_at")
     )
     return _first_of(rows)

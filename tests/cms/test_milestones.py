@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from cms.choices import Milestone
 from cms.milestones import milestone_evaluator, milestones_evaluate
+from marketplace_connectors import order_sync
+from marketplace_connectors.base import OrderStatus, RemoteOrder, RemoteOrderLine
 from marketplace_connectors.models import AccountStatus, ListingBinding, ListingStatus, MarketplaceAccount
 from sme.businesses.models import AdministrativeUnit
 from sme.catalog.models import ProductImage
@@ -152,11 +154,46 @@ def test_milestones_of_one_business_never_count_for_another():
     assert all(mine.pk not in per_business for per_business in results.values())
 
 
-def test_first_order_reads_nothing_until_an_orders_table_exists():
-    # given a business with everything but orders
+def placed_order(account, order_id: str, *, placed_at, status=OrderStatus.PENDING):
+    """An order imported the way the connectors import them (order_sync.order_apply)."""
+    remote = RemoteOrder(
+        external_id=order_id, status=status, marketplace_status=str(status).upper(), created_at=placed_at,
+        updated_at=placed_at + timedelta(minutes=1),
+        lines=(RemoteOrderLine(sku="SEN-1", quantity=1, unit_price_vnd=85_000, status=status, name="Trà sen"),),
+    )
+    order, _changed = order_sync.order_apply(account=account, remote=remote)
+    return order
+
+
+def test_an_imported_order_reaches_first_order_with_the_date_it_was_placed():
+    # given a business with a shop and no order yet
     business = BusinessFactory()
-    product_with_photo(business)
-    # then (orders arrive with the marketplace orders feature; see cms.milestones.ORDER_MODEL_CANDIDATES)
+    account = shop(business)
+    assert status_of(Milestone.FIRST_ORDER_RECEIVED, business) is None
+    # when an order placed three days ago is imported
+    placed = (timezone.now() - timedelta(days=3)).replace(microsecond=0)
+    order = placed_order(account, "260301ABC", placed_at=placed)
+    # then the step is done since the order was placed, not since it was imported
+    status = status_of(Milestone.FIRST_ORDER_RECEIVED, business)
+    assert (status.reached, status.count, status.reached_at) == (True, 1, placed)
+    assert order.imported_at > placed
+    # when an older order (placed before the shop was connected) arrives later, even a cancelled one
+    earlier = placed - timedelta(days=20)
+    placed_order(account, "260211XYZ", placed_at=earlier, status=OrderStatus.CANCELLED)
+    # then the milestone dates from the earliest order
+    status = status_of(Milestone.FIRST_ORDER_RECEIVED, business)
+    assert (status.count, status.reached_at) == (2, earlier)
+
+
+def test_first_order_is_lost_when_the_orders_are_gone_and_never_counts_for_another_business():
+    # given
+    business, other = BusinessFactory(), BusinessFactory()
+    order = placed_order(shop(business), "260301ABC", placed_at=timezone.now() - timedelta(hours=2))
+    # then
+    assert status_of(Milestone.FIRST_ORDER_RECEIVED, other) is None
+    # when the order is removed (the shop and its orders deleted)
+    order.account.delete()
+    # then
     assert status_of(Milestone.FIRST_ORDER_RECEIVED, business) is None
 
 
@@ -175,9 +212,12 @@ def test_each_milestone_costs_one_query_whatever_the_number_of_businesses(django
     for business in businesses[:3]:
         product_with_photo(business)
         shop(business, shop_id=f"shop-{business.pk}")
-    keys = [k for k in Milestone.values if k != Milestone.FIRST_ORDER_RECEIVED]
+    placed_order(MarketplaceAccount.objects.filter(business=businesses[0]).get(), "260301ABC",
+                 placed_at=timezone.now() - timedelta(days=1))
+    keys = list(Milestone.values)
     # then
     with django_assert_num_queries(len(keys)):
         results = milestones_evaluate(keys=keys, business_ids=[b.pk for b in businesses])
     assert {pk for pk, s in results[Milestone.FIRST_PRODUCT_WITH_IMAGE].items() if s.reached} == {
         b.pk for b in businesses[:3]}
+    assert set(results[Milestone.FIRST_ORDER_RECEIVED]) == {businesses[0].pk}

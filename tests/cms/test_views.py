@@ -1,12 +1,18 @@
 """The owner's Getting started page and the forms behind "mark as done", the checklist and marketplaces."""
 
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.choices import CompletionRule, Milestone
 from cms.models import ChecklistTick, MarketplaceInterest, StepCompletion
+from marketplace_connectors import order_sync
+from marketplace_connectors.base import OrderStatus, RemoteOrder, RemoteOrderLine
+from marketplace_connectors.models import MarketplaceAccount
 from tests.cms.factories import BusinessFactory, add_step, block, checklist, owner_of, product_with_photo
 from tests.factories import owner_user
 
@@ -47,6 +53,28 @@ def test_getting_started_moves_when_a_product_with_a_photo_is_added(client):
     assert '<progress id="journey-progress" value="1" max="2">' in html
     assert "50%" in html
     assert 'data-status="done_automatic"' in html
+
+
+def test_getting_started_shows_the_first_order_step_done_on_the_day_the_order_was_placed(client):
+    # given
+    add_step(title="Đơn hàng đầu tiên", completion_rule=CompletionRule.AUTOMATIC,
+             milestone=Milestone.FIRST_ORDER_RECEIVED)
+    business, owner = owner_of()
+    account = MarketplaceAccount.objects.create(business=business, marketplace="shopee", external_shop_id="1001",
+                                                connected_at=timezone.now() - timedelta(days=30))
+    client.force_login(owner)
+    assert 'data-status="not_started"' in client.get(reverse("cms:journey")).content.decode()
+    # when the shop's first order is imported (placed at 10:00 on 7 March 2026, Đồng Tháp time)
+    placed = datetime(2026, 3, 7, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    order_sync.order_apply(account=account, remote=RemoteOrder(
+        external_id="260307KX", status=OrderStatus.PENDING, marketplace_status="READY_TO_SHIP", created_at=placed,
+        updated_at=placed + timedelta(minutes=1),
+        lines=(RemoteOrderLine(sku="SEN-1", quantity=2, unit_price_vnd=85_000, status=OrderStatus.PENDING),)))
+    # then
+    html = client.get(reverse("cms:journey")).content.decode()
+    assert '<progress id="journey-progress" value="1" max="1">' in html
+    assert 'data-status="done_automatic"' in html
+    assert "07-03-2026" in html
 
 
 def test_getting_started_needs_sign_in_and_a_business(client):
