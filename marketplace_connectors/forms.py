@@ -26,10 +26,13 @@ def category_choices(tree: list[CategoryNode]) -> list[tuple[str, str]]:
 class CategoryMappingForm(forms.Form):
     """The marketplace category for one of our categories, then the attributes that category asks for."""
 
-    external_category_id = forms.ChoiceField(label=_("Shopee category"))
+    external_category_id = forms.ChoiceField(label=_("Marketplace category"))
 
-    def __init__(self, *args, tree: list[CategoryNode], attributes: list[AttributeSpec] = (), initial_values=None, **kwargs):
+    def __init__(self, *args, tree: list[CategoryNode], attributes: list[AttributeSpec] = (), initial_values=None,
+                 marketplace: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if marketplace:
+            self.fields["external_category_id"].label = _("%(marketplace)s category") % {"marketplace": marketplace}
         self.fields["external_category_id"].choices = [("", _("Choose a category"))] + category_choices(tree)
         self.attribute_specs = list(attributes)
         initial_values = initial_values or {}
@@ -47,7 +50,8 @@ class CategoryMappingForm(forms.Form):
                                           choices=[("", _("Choose"))] + list(spec.options),
                                           initial=current[0] if current else "")
             if spec.mandatory:
-                field.help_text = _("Required by Shopee for this category.")
+                field.help_text = (_("Required by %(marketplace)s for this category.") % {"marketplace": marketplace}
+                                   if marketplace else _("Required for this category."))
             self.fields[name] = field
 
     def attribute_values(self) -> dict[str, list[str]]:

@@ -199,7 +199,8 @@ def account_refresh_tokens(*, account_id: int, failed_access_token: str = "", fo
         try:
             tokens = connector.refresh(credentials=account_credentials(account=account))
         except AuthError as exc:
-            _needs_reauth(account, reason=_("Shopee no longer accepts this shop's authorisation. Reconnect the shop."))
+            _needs_reauth(account, reason=_("%(marketplace)s no longer accepts this shop's authorisation. Reconnect the "
+                                            "shop.") % {"marketplace": connector.display_name})
             logger.warning("refresh refused for account %s: %s", account.pk, exc.code)
             return account
         _store_tokens(account, tokens)

@@ -54,15 +54,26 @@ KNOWN_ERRORS = {
 }
 
 
-def error_for_owner(exc: Exception) -> str:
+def error_for_owner(exc: Exception, *, marketplace: str = "") -> str:
+    """What the owner reads about a failed call, in their language. Connectors that know their errors raise
+    PermanentError with the owner's text already (Lazada, TikTok Shop, Tiki...); Shopee's codes are mapped
+    here. ``marketplace`` is the name shown for everything else."""
     code = getattr(exc, "code", "") or ""
     message = getattr(exc, "message", "") or str(exc)
     for suffix, render in KNOWN_ERRORS.items():
         if code.endswith(suffix):
             return render(message)
+    name = marketplace or _("The marketplace")
     if isinstance(exc, RetryableError):
-        return _("Shopee did not answer in time; we tried several times. Press “Retry failed” to try again.")
-    return _("Shopee refused the product: %(detail)s") % {"detail": message or code}
+        return _("%(marketplace)s did not answer in time; we tried several times. Press “Retry failed” to try "
+                 "again.") % {"marketplace": name}
+    if isinstance(exc, PermanentError) and not code.startswith("error_") and message:
+        return message  # already written for the owner by the connector
+    return _("%(marketplace)s refused the product: %(detail)s") % {"marketplace": name, "detail": message or code}
+
+
+def marketplace_name(account: MarketplaceAccount) -> str:
+    return services.account_connector(account=account).display_name
 
 
 def problems_text(problems: Iterable[ValidationProblem]) -> str:
@@ -219,13 +230,13 @@ def _publish_claimed(binding: ListingBinding, *, final_attempt: bool) -> str:
         return ListingStatus.PENDING
     except RetryableError as exc:
         if final_attempt:
-            _finish(binding, status=ListingStatus.FAILED, error=error_for_owner(exc))
+            _finish(binding, status=ListingStatus.FAILED, error=error_for_owner(exc, marketplace=marketplace_name(account)))
             return ListingStatus.FAILED
         _attempt(binding, outcome=SyncAttempt.Outcome.RETRY, message=exc.code or str(exc))
         ListingBinding.objects.filter(pk=binding.pk).update(status=ListingStatus.PENDING, claimed_at=None)
         raise
     except PermanentError as exc:
-        _finish(binding, status=ListingStatus.REJECTED, error=error_for_owner(exc))
+        _finish(binding, status=ListingStatus.REJECTED, error=error_for_owner(exc, marketplace=marketplace_name(account)))
         return ListingStatus.REJECTED
     return ListingStatus.LIVE
 
@@ -361,7 +372,8 @@ def _store_result(binding: ListingBinding, draft: ListingDraft, ids: dict[str, s
     error = ""
     if failed:
         detail = "; ".join(f"{sku}: {reason}" for sku, reason in sorted(failed.items()))
-        error = _("Shopee refused the price or stock of some variants: %(detail)s") % {"detail": detail}
+        error = _("%(marketplace)s refused the price or stock of some variants: %(detail)s") % {
+            "marketplace": marketplace_name(binding.account), "detail": detail}
     status = ListingStatus.REJECTED if failed else ListingStatus.LIVE
     if review == ReviewState.UNDER_REVIEW and not failed:
         status = ListingStatus.UNDER_REVIEW

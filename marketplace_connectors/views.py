@@ -159,7 +159,8 @@ def listing_publish(request, account_id: int):
             else:
                 ready.append(product.pk)
     except (RetryableError, AuthError) as exc:
-        messages.error(request, _("Shopee did not answer while checking the products. Try again in a moment.")
+        messages.error(request, _("%(marketplace)s did not answer while checking the products. Try again in a moment.")
+                       % {"marketplace": sync.marketplace_name(account)}
                        if isinstance(exc, RetryableError) else _("Reconnect the shop first."))
         return redirect("marketplaces:listing_list", account_id=account.pk)
     if invalid:
@@ -210,7 +211,7 @@ def listing_action(request, account_id: int, binding_id: int, action: str):
         else:
             sync.listing_pause(binding=binding, paused=action == "pause")
     except ConnectorError as exc:
-        messages.error(request, sync.error_for_owner(exc))
+        messages.error(request, sync.error_for_owner(exc, marketplace=sync.marketplace_name(account)))
     else:
         messages.success(request, _("Done."))
     return redirect("marketplaces:listing_list", account_id=account.pk)
@@ -223,7 +224,7 @@ def category_list(request, account_id: int):
     used = Category.objects.filter(products__business=request.business).distinct()
     mappings = {m.category_id: m for m in CategoryMapping.objects.filter(account=account)}
     return render(request, "marketplace_connectors/category_list.html", {
-        "account": account, "rows": [(c, mappings.get(c.pk)) for c in used],
+        "account": account, "marketplace": sync.marketplace_name(account), "rows": [(c, mappings.get(c.pk)) for c in used],
     })
 
 
@@ -239,12 +240,13 @@ def category_edit(request, account_id: int, category_id: int):
         leaf_ids = {n.external_id for n in tree if n.is_leaf}
         attributes = services.category_attributes(account=account, category_id=chosen) if chosen in leaf_ids else []
     except (RetryableError, AuthError):
-        messages.error(request, _("Shopee did not answer. Try again in a moment."))
+        messages.error(request, _("%(marketplace)s did not answer. Try again in a moment.")
+                       % {"marketplace": sync.marketplace_name(account)})
         return redirect("marketplaces:category_list", account_id=account.pk)
     initial_values = mapping.attribute_values if mapping and mapping.external_category_id == chosen else {}
     data = request.POST if request.method == "POST" and "save" in request.POST else None
     form = CategoryMappingForm(data, tree=tree, attributes=attributes, initial_values=initial_values,
-                               initial={"external_category_id": chosen})
+                               initial={"external_category_id": chosen}, marketplace=sync.marketplace_name(account))
     if data is not None and form.is_valid():
         try:
             services.category_mapping_set(account=account, category=category,
@@ -256,7 +258,7 @@ def category_edit(request, account_id: int, category_id: int):
             messages.success(request, _("Category saved."))
             return redirect("marketplaces:category_list", account_id=account.pk)
     return render(request, "marketplace_connectors/category_edit.html", {
-        "account": account, "category": category, "form": form, "chosen": chosen,
+        "account": account, "marketplace": sync.marketplace_name(account), "category": category, "form": form, "chosen": chosen,
         "attribute_fields": [form[f"attr_{a.external_id}"] for a in attributes],
     })
 
