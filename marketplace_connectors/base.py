@@ -288,10 +288,15 @@ class Sandbox:
 
     simulator: SandboxSimulator  # started
     settings: dict
+    #: OAuth connectors: the callback's query parameters (for ``exchange_code``); KEYS connectors: the
+    #: keyword arguments of ``connect_with_keys`` (shop_url, key, secret).
     callback_params: Callable[[], dict[str, str]]
     category_id: str
     attribute_values: dict[str, list[str]]
     shipping_channel_id: str
+    #: REVIEW connectors: decide the audit of a listing as the marketplace's reviewers would:
+    #: ``decide_review(external_id, approve, reason)``.
+    decide_review: Callable[[str, bool, str], None] | None = None
 
 
 class Connector(abc.ABC):

@@ -3,8 +3,13 @@
 Adding a marketplace to settings.MARKETPLACE_CONNECTORS adds it here automatically.
 """
 
+import datetime as dt
+import http.server
+import threading
+
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from marketplace_connectors import crypto
 from marketplace_connectors.base import (
@@ -13,7 +18,10 @@ from marketplace_connectors.base import (
     Credentials,
     ImageDraft,
     ListingDraft,
+    OrderStatus,
     PriceStockUpdate,
+    PushRejected,
+    ReviewState,
     VariantDraft,
 )
 from marketplace_connectors.errors import AuthError
@@ -68,14 +76,22 @@ def test_every_registered_connector_is_registered_once_with_a_code():
 def test_connector_contract_against_its_simulator(harness):
     connector, sandbox = harness
     # authorisation
-    tokens = connector.exchange_code(params=sandbox.callback_params())
-    assert tokens.access_token and tokens.refresh_token and tokens.shop_id
-    creds = Credentials(shop_id=tokens.shop_id, access_token=tokens.access_token, refresh_token=tokens.refresh_token)
-    refreshed = connector.refresh(credentials=creds)
-    assert refreshed.refresh_token != tokens.refresh_token
-    with pytest.raises(AuthError):
-        connector.refresh(credentials=creds)  # a spent refresh token is refused
-    creds = Credentials(shop_id=tokens.shop_id, access_token=refreshed.access_token, refresh_token=refreshed.refresh_token)
+    if connector.supports(Capability.KEYS):
+        tokens = connector.connect_with_keys(**sandbox.callback_params())
+        assert tokens.access_token and tokens.refresh_token and tokens.shop_id
+        creds = Credentials(shop_id=tokens.shop_id, access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+        with pytest.raises(AuthError):
+            connector.connect_with_keys(**{**sandbox.callback_params(), "secret": "wrong-secret"})
+    else:
+        tokens = connector.exchange_code(params=sandbox.callback_params())
+        assert tokens.access_token and tokens.refresh_token and tokens.shop_id
+        creds = Credentials(shop_id=tokens.shop_id, access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+        refreshed = connector.refresh(credentials=creds)
+        assert refreshed.refresh_token != tokens.refresh_token
+        with pytest.raises(AuthError):
+            connector.refresh(credentials=creds)  # a spent refresh token is refused
+        creds = Credentials(shop_id=tokens.shop_id, access_token=refreshed.access_token,
+                            refresh_token=refreshed.refresh_token)
     # metadata and validation
     assert any(node.external_id == sandbox.category_id and node.is_leaf for node in connector.categories(credentials=creds))
     attributes = connector.category_attributes(credentials=creds, category_id=sandbox.category_id)
@@ -94,6 +110,17 @@ def test_connector_contract_against_its_simulator(harness):
     result = connector.publish(credentials=creds, draft=good, uploaded_images=uploaded, on_created=created.append,
                                attributes=attributes)
     assert created == [result.external_id] and set(uploaded) == {"img-1"}
+    if result.review == ReviewState.UNDER_REVIEW:
+        # the marketplace audits new listings: it says so until its reviewers decide
+        assert connector.supports(Capability.REVIEW) and sandbox.decide_review is not None
+        assert connector.review_status(credentials=creds, external_id=result.external_id).state == ReviewState.UNDER_REVIEW
+        sandbox.decide_review(result.external_id, True, "")
+        decided = connector.review_status(credentials=creds, external_id=result.external_id)
+        assert decided.state == ReviewState.LIVE
+        if decided.external_id:
+            result = type(result)(external_id=decided.external_id,
+                                  variant_ids_by_sku=decided.variant_ids_by_sku or result.variant_ids_by_sku,
+                                  image_ids=result.image_ids)
     assert set(result.variant_ids_by_sku) == {"CT-1-200", "CT-1-500"}
     # by the product's SKU where the marketplace keeps one (Shopee's item_sku), otherwise by a variant's
     # SKU (Lazada keeps SellerSku per variant only; its publish looks every variant SKU up before creating)
@@ -110,8 +137,62 @@ def test_connector_contract_against_its_simulator(harness):
             PriceStockUpdate(external_variant_id=ids[0], price_vnd=47_000, stock=3),
             PriceStockUpdate(external_variant_id="999999", stock=1)])
         assert outcome.succeeded == (ids[0],) and set(outcome.failed) == {"999999"}
+    if connector.supports(Capability.ORDERS):
+        orders_contract(connector, sandbox, creds, shop_id=tokens.shop_id)
     connector.pause(credentials=creds, external_id=result.external_id, paused=True)
     connector.pause(credentials=creds, external_id=result.external_id, paused=False)
     connector.delist(credentials=creds, external_id=result.external_id)
     connector.delist(credentials=creds, external_id=result.external_id)  # idempotent
     assert connector.find_by_sku(credentials=creds, sku="CT-1") == []
+
+
+class _PushCatcher(http.server.BaseHTTPRequestHandler):
+    """Stands in for our push endpoint: records what the simulator sends and answers 200 with no body."""
+
+    received: list = []
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.received.append((dict(self.headers.items()), body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def orders_contract(connector, sandbox, creds, *, shop_id: str) -> None:
+    """An order placed on the marketplace is found by the import and by id, with its SKU and quantity, and
+    its cancellation is seen; with PUSH, the simulator's push verifies and a tampered one is refused."""
+    sim = sandbox.simulator
+    catcher = None
+    if connector.supports(Capability.PUSH):
+        _PushCatcher.received = []
+        catcher = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PushCatcher)
+        threading.Thread(target=catcher.serve_forever, daemon=True).start()
+        sim.push_url = f"http://127.0.0.1:{catcher.server_address[1]}/marketplaces/push/{connector.code}/"
+    try:
+        since = timezone.now() - dt.timedelta(minutes=5)
+        before = sim.stock_of(shop_id=shop_id, sku="CT-1-500")
+        order_id = sim.create_order(shop_id=shop_id, items=[("CT-1-500", 2)])
+        assert sim.stock_of(shop_id=shop_id, sku="CT-1-500") == before - 2
+        found = [o for o in connector.orders_updated_since(credentials=creds, since=since) if o.external_id == order_id]
+        assert len(found) == 1 and found[0].status.holds_stock
+        assert [(line.sku, line.quantity) for line in found[0].lines] == [("CT-1-500", 2)]
+        sim.set_order_status(order_id=order_id, status=OrderStatus.CANCELLED)
+        assert connector.order_get(credentials=creds, external_id=order_id).status == OrderStatus.CANCELLED
+        assert sim.stock_of(shop_id=shop_id, sku="CT-1-500") == before
+        if catcher is not None:
+            deadline = timezone.now() + dt.timedelta(seconds=10)
+            while len(_PushCatcher.received) < 2 and timezone.now() < deadline:
+                threading.Event().wait(0.05)
+            headers, body = _PushCatcher.received[0]
+            events = connector.verify_push(body=body, headers=headers, url=sim.push_url)
+            assert any(e.kind == "order" and e.external_id == order_id and e.shop_id == shop_id for e in events)
+            with pytest.raises(PushRejected):
+                connector.verify_push(body=body.replace(order_id.encode(), b"999"), headers=headers, url=sim.push_url)
+    finally:
+        sim.push_url = None
+        if catcher is not None:
+            catcher.shutdown()
