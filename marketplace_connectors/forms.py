@@ -74,13 +74,25 @@ class ListingSelectionForm(forms.Form):
 
 
 class AccountSettingsForm(forms.Form):
-    """Per-shop settings the owner may change: the stock buffer."""
+    """Per-shop settings the owner may change: the stock buffer and the shipping channel of new listings
+    (offered only when the marketplace has channels to choose from)."""
+
+    logistics_channel_id = forms.ChoiceField(label=_("Shipping channel"), required=False,
+                                             help_text=_("New listings are offered with this shipping channel."))
 
     stock_buffer = forms.IntegerField(
         label=_("Stock buffer"), min_value=0, max_value=100_000,
         help_text=_("The shop shows this many units fewer than you have, so a sale on another channel in the "
                     "seconds before the next sync cannot sell the last units twice. 0 shows all your stock."),
     )
+
+    def __init__(self, *args, channels: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if channels:
+            self.fields["logistics_channel_id"].choices = list(channels)
+            self.fields["logistics_channel_id"].required = True
+        else:
+            del self.fields["logistics_channel_id"]
 
 
 class KeysConnectForm(forms.Form):

@@ -320,6 +320,16 @@ def shipping_channels_refresh(*, account: MarketplaceAccount) -> None:
             account.save(update_fields=["logistics_channel_id", "updated_at"])
 
 
+def shipping_channel_choices(*, account: MarketplaceAccount) -> list[tuple[str, str]]:
+    """The shop's enabled shipping channels as (id, name), from the cache (fetched when missing)."""
+    entry = CategoryCache.objects.filter(account=account, key="logistics").first()
+    data = entry.data if entry else []
+    if entry is None and account.status == AccountStatus.ACTIVE:
+        connector = account_connector(account=account)
+        data = _cached(account, "logistics", lambda c: [ch.__dict__ for ch in connector.shipping_channels(credentials=c)])
+    return [(ch["external_id"], ch["name"]) for ch in data if ch.get("enabled")]
+
+
 def category_mapping_set(*, account: MarketplaceAccount, category, external_category_id: str,
                          attribute_values: dict[str, list[str]]) -> CategoryMapping:
     """Map our ``category`` to a leaf marketplace category with the attribute values the owner gave."""
@@ -350,13 +360,19 @@ def account_tokens_rotate() -> int:
     return count
 
 
-def account_settings_update(*, account: MarketplaceAccount, stock_buffer: int, user: User) -> MarketplaceAccount:
-    """Change the shop's stock buffer; the shop's stock follows at the next push (asked for at once)."""
+def account_settings_update(*, account: MarketplaceAccount, stock_buffer: int, user: User,
+                            logistics_channel_id: str | None = None) -> MarketplaceAccount:
+    """Change the shop's stock buffer (the shop's stock follows at once) and, when given, the shipping
+    channel new listings use."""
     from .order_sync import stock_push_business_soon
 
     with transaction.atomic():
         before = account.stock_buffer
-        MarketplaceAccount.objects.filter(pk=account.pk).update(stock_buffer=stock_buffer)
+        updates = {"stock_buffer": stock_buffer}
+        if logistics_channel_id is not None:
+            updates["logistics_channel_id"] = logistics_channel_id
+            account.logistics_channel_id = logistics_channel_id
+        MarketplaceAccount.objects.filter(pk=account.pk).update(**updates)
         account.stock_buffer = stock_buffer
         if before != stock_buffer:
             logger.info("account %s stock buffer %s -> %s by user %s", account.pk, before, stock_buffer, user.pk)

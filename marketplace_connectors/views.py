@@ -351,9 +351,15 @@ def connect_keys(request, marketplace: str):
 @owner_required
 def account_settings(request, account_id: int):
     account = selectors.account_get(business=request.business, account_id=account_id)
-    form = AccountSettingsForm(request.POST or None, initial={"stock_buffer": account.stock_buffer})
+    try:
+        channels = services.shipping_channel_choices(account=account)
+    except (ConnectorError, ImproperlyConfigured):
+        channels = []  # the marketplace cannot be asked now: the buffer can still be changed
+    form = AccountSettingsForm(request.POST or None, channels=channels, initial={
+        "stock_buffer": account.stock_buffer, "logistics_channel_id": account.logistics_channel_id})
     if request.method == "POST" and form.is_valid():
         services.account_settings_update(account=account, stock_buffer=form.cleaned_data["stock_buffer"],
+                                         logistics_channel_id=form.cleaned_data.get("logistics_channel_id"),
                                          user=request.user)
         messages.success(request, _("Saved. The shop's stock follows within a minute."))
         return redirect("marketplaces:account_settings", account_id=account.pk)

@@ -279,3 +279,24 @@ def test_push_stock_now_is_for_owners(client, account):
     client.logout()
     assert client.post(reverse("marketplaces:stock_push_now")).status_code == 302  # to the login page
     assert "login" in client.post(reverse("marketplaces:stock_push_now"))["Location"]
+
+
+def test_the_owner_picks_the_shipping_channel_of_new_listings(client, connected, shopee):
+    from marketplace_connectors import services
+
+    membership = owner_membership(connected.business)
+    client.force_login(membership.user)
+    channels = services.shipping_channel_choices(account=connected)
+    assert len(channels) >= 2
+    other = next(cid for cid, _name in channels if cid != connected.logistics_channel_id)
+    page = client.get(reverse("marketplaces:account_settings", args=[connected.pk])).content.decode()
+    assert all(name in page for _cid, name in channels)
+    client.post(reverse("marketplaces:account_settings", args=[connected.pk]),
+                {"stock_buffer": "0", "logistics_channel_id": other})
+    connected.refresh_from_db()
+    assert connected.logistics_channel_id == other
+    # a channel the shop does not have is refused
+    client.post(reverse("marketplaces:account_settings", args=[connected.pk]),
+                {"stock_buffer": "0", "logistics_channel_id": "424242"})
+    connected.refresh_from_db()
+    assert connected.logistics_channel_id == other
