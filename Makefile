@@ -53,7 +53,7 @@ run: install messages $(VAR_DIRS) ## Install, migrate, load demo data, start web
 	@trap 'kill 0' INT TERM EXIT; \
 	( sleep 10; printf '\n  Ready: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and scheduler)\n\n'; \
 	  cat var/demo-logins.txt; echo ) & \
-	$(PY) manage.py run_sandbox_marketplaces & \
+	$(PY) manage.py run_sandbox_marketplaces --push-to http://$(HOST):$(PORT) & \
 	$(VENV)/bin/celery -A config worker -l info --concurrency 2 -n worker@%h & \
 	$(VENV)/bin/celery -A config beat -l info & \
 	$(PY) manage.py runserver $(HOST):$(PORT) & \

@@ -4,6 +4,9 @@ Every registered marketplace whose backend has ``simulator.sandbox_server(host=,
 and a port in ``MARKETPLACE_SANDBOX_PORTS`` is served on MARKETPLACE_SANDBOX_HOST. Each has a consent page that
 lets you approve the connection like the real flow. State lives in memory: restarting the command forgets
 shops' tokens, so reconnect after a restart.
+
+With ``--push-to http://127.0.0.1:8000`` each simulator sends its signed push notifications (orders, audit
+decisions) to that site's ``/marketplaces/push/<code>/``, as the real marketplace would to ours.
 """
 
 import importlib
@@ -12,6 +15,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from marketplace_connectors.registry import connector_list
 
@@ -22,6 +26,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--rate-limit", type=float, default=None,
                             help="Requests per second each sandbox accepts (default: its own).")
+        parser.add_argument("--push-to", default="",
+                            help="Base URL of the site that receives push notifications, e.g. http://127.0.0.1:8000")
 
     def handle(self, *args, **options):
         host = settings.MARKETPLACE_SANDBOX_HOST
@@ -38,6 +44,9 @@ class Command(BaseCommand):
                 continue
             server = module.sandbox_server(host=host, port=port, rate_limit_per_second=options["rate_limit"])
             servers.append(server)
+            if options["push_to"] and hasattr(server, "push_url"):
+                server.push_url = options["push_to"].rstrip("/") + reverse("marketplaces:push_receive",
+                                                                           args=[connector.code])
             self.stdout.write(f"Sandbox {connector.display_name} on {server.url}")
         if not servers:
             raise CommandError("No marketplace has a sandbox simulator.")
