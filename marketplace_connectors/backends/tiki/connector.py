@@ -76,14 +76,13 @@ class TikiConnector(Connector):
     capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.REVIEW})
 
     def sandbox(self):
-        """The simulator on a free loopback port with the settings pointing the connector at it. Requests
-        are approved half a second after they are made, so the contract suite sees them go live."""
+        """The simulator on a free loopback port with the settings pointing the connector at it; product
+        requests wait until ``decide_review`` decides them, as Tiki's reviewers would."""
         from marketplace_connectors.base import Sandbox
 
         from .simulator import TikiSimulator
 
-        sim = TikiSimulator(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET,
-                            auto_approve_after=0.5).start()
+        sim = TikiSimulator(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET).start()
         return Sandbox(
             simulator=sim,
             settings={"TIKI_API_HOST": sim.url, "TIKI_AUTHORIZE_URL": f"{sim.url}/sc/oauth2/auth",
@@ -93,6 +92,8 @@ class TikiConnector(Connector):
             callback_params=lambda: {"code": sim.issue_code(redirect_uri=SANDBOX_REDIRECT_URI)[0]},
             category_id=str(sim.sandbox_category_id), attribute_values={"origin": ["Việt Nam"]},
             shipping_channel_id=SHIPPING_CHANNEL,
+            decide_review=lambda external_id, approve, reason: sim.decide_request(
+                external_id.removeprefix(mappers.REQUEST_PREFIX), approve, reason),
         )
 
     def client(self, credentials: Credentials | None = None) -> TikiClient:
