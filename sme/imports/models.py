@@ -51,6 +51,8 @@ class ImportJob(models.Model):
     kind = models.CharField(max_length=8, blank=True)
     photos = models.FileField(storage=private_storage, upload_to="imports/photos/", blank=True)
     photos_name = models.CharField(max_length=255, blank=True)
+    # The rows read and checked at preview (stored.py), so the run does not parse the sheet again.
+    checked_rows = models.FileField(storage=private_storage, upload_to="imports/rows/", blank=True)
     file_problems = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     total_rows = models.PositiveIntegerField(default=0)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from .models import ImportJob, ImportStatus
 from .problems import FileRejected, Problem
 from .reading import MAX_FILE_BYTES, PhotoArchive, open_photos, read_sheet, sniff_kind
 from .rows import ParsedRow, parse_rows, variant_matches
+from .stored import StoredRowsInvalid, rows_dump, rows_load
 
 logger = logging.getLogger(__name__)
 
@@ -319,14 +321,18 @@ def import_job_create(*, business: Business, actor: User, sheet: UploadedFile,
 
 def import_job_preview(*, job: ImportJob) -> ImportJob:
     """Read and check the sheet, and plan against the catalog without writing: the owner sees every problem
-    by row and column, and what would be created, updated or left unchanged."""
+    by row and column, and what would be created, updated or left unchanged. The checked rows are stored
+    beside the upload (stored.py) for the run."""
     try:
         photos = _photos_of(job)
         sheet = read_sheet(job.source.path)
         rows = parse_rows(sheet)
+        del sheet
+        checked = rows_dump(rows)  # before planning: the plan adds problems that depend on the catalog of the day
         plan = import_plan(business=job.business, rows=rows, photos=photos)
     except FileRejected as exc:
         return _reject(job, exc)
+    job.checked_rows.save("rows.json.gz", ContentFile(checked), save=False)
     job.total_rows = len(rows)
     job.problems = _problems_of(rows)
     job.planned = plan.counts()
@@ -345,7 +351,7 @@ def _reject(job: ImportJob, exc: FileRejected) -> ImportJob:
 
 
 def _files_delete(job: ImportJob) -> None:
-    for f in (job.source, job.photos):
+    for f in (job.source, job.photos, job.checked_rows):
         if f and f.name:
             f.storage.delete(f.name)
 
@@ -380,8 +386,9 @@ def _progress_writer(job_id: int) -> Callable[[int], None]:
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
-    """The background run: re-read, re-check and re-plan (the catalog may have changed since the preview),
-    then write everything in one transaction. Only a job in status "queued" runs (a retried task is a no-op).
+    """The background run: take the rows checked at preview (or re-read and re-check the sheet when they are
+    not usable), re-plan them (the catalog may have changed since the preview), then write everything in one
+    transaction. Only a job in status "queued" runs (a retried task is a no-op).
 
     Failures leave the catalog unchanged: whole-file problems end as "rejected", anything else as "failed".
     """
@@ -394,9 +401,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     progress = _progress_writer(job.pk)
     try:
         photos = _photos_of(job)
-        sheet = read_sheet(job.source.path, progress=lambda n: progress(n // 2))
-        ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
-        rows = parse_rows(sheet)
+        rows = _checked_rows(job, progress)
         plan = import_plan(business=job.business, rows=rows, photos=photos,
                            progress=lambda n: progress(len(rows) // 2 + n // 2))
         ImportJob.objects.filter(pk=job.pk).update(stage="saving", processed_rows=len(rows))
@@ -408,6 +413,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     except (DatabaseError, OSError, ValidationError, ValueError) as exc:
         logger.exception("Import job %s failed; the catalog is unchanged", job.pk)
         job.refresh_from_db()
+        _checked_rows_delete(job)
         job.status = ImportStatus.FAILED
         job.error_code = type(exc).__name__[:64]
         job.stage = ""
@@ -415,6 +421,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         job.save()
         return job
     job.refresh_from_db()
+    _checked_rows_delete(job)
     job.status = ImportStatus.SUCCEEDED
     job.stage = ""
     job.total_rows = len(rows)
@@ -425,6 +432,29 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def _checked_rows(job: ImportJob, progress: Callable[[int], None]) -> list[ParsedRow]:
+    """The rows checked at preview; the sheet is read and checked again only when they are not usable."""
+    if job.checked_rows and job.checked_rows.name:
+        try:
+            with job.checked_rows.open("rb") as fh:
+                rows = rows_load(fh.read())
+        except (OSError, StoredRowsInvalid):
+            logger.warning("Import job %s: stored rows not usable; reading the sheet again", job.pk)
+        else:
+            ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
+            return rows
+    sheet = read_sheet(job.source.path, progress=lambda n: progress(n // 2))
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
+    return parse_rows(sheet)
+
+
+def _checked_rows_delete(job: ImportJob) -> None:
+    if job.checked_rows and job.checked_rows.name:
+        job.checked_rows.storage.delete(job.checked_rows.name)
+        ImportJob.objects.filter(pk=job.pk).update(checked_rows="")
+        job.checked_rows = ""
 
 
 def import_job_sheet_limit_bytes() -> int:
