@@ -294,3 +294,29 @@ def test_the_contract_sequence_with_keys(settings):
 
 def test_the_sandbox_demo_credentials_connect(woo):
     assert connector.connect_with_keys(shop_url=woo.url, key=USER, secret=APP_PASSWORD).shop_id == woo.url
+
+
+def test_the_owner_reads_the_https_refusal_in_vietnamese(settings, tmp_path):
+    # given the backend's catalog on LOCALE_PATHS (the lead adds backends/woocommerce/locale there)
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    po = Path(__file__).resolve().parents[3] / "marketplace_connectors/backends/woocommerce/locale/vi/LC_MESSAGES/django.po"
+    target = tmp_path / "vi" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with po.open("rb") as source, (target / "django.mo").open("wb") as mo:
+        write_mo(mo, read_po(source, locale="vi"))
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, str(tmp_path)]
+    trans_real._translations = {}
+    try:
+        # when
+        with translation.override("vi"), pytest.raises(PermanentError) as refused:
+            connector.connect_with_keys(shop_url="http://myshop.vn", key=CK, secret=CS)
+    finally:
+        trans_real._translations = {}
+    # then
+    assert refused.value.message.startswith("Địa chỉ cửa hàng phải bắt đầu bằng https://")

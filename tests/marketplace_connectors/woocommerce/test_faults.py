@@ -6,7 +6,13 @@ import random
 import pytest
 
 from marketplace_connectors import sync
-from marketplace_connectors.models import CategoryMapping, ListingBinding, ListingStatus, SyncAttempt, SyncKind
+from marketplace_connectors.models import (
+    CategoryMapping,
+    ListingBinding,
+    ListingStatus,
+    SyncAttempt,
+    SyncKind,
+)
 
 from ..factories import AccountFactory, make_product, rice_category
 from .conftest import APP_PASSWORD, USER
