@@ -2,13 +2,12 @@
 
 A business is **trading online on D** when at least one of these holds:
 
-1. **Live listing (verified).** On D it had at least one listing live on a marketplace shop connected
+1. **Live listing (verified).** At some moment of D it had a listing live on a marketplace shop connected
    through the platform (``marketplace_connectors.ListingBinding``). ``listing_evidence``.
-2. **Recent order (verified).** It received at least one marketplace order placed in the window
-   ``[D - 90 days, D]`` (both ends included: an order 90 days before D counts, 91 days before does not).
-   ``order_evidence``. *Pending:* orders arrive with issue 5; until an order model exists this returns
-   nothing. It finds the order table the same way the journey does (``cms.milestones._order_source``),
-   so adding orders needs no change here beyond, at most, this one function.
+2. **Recent order (verified).** It received at least one marketplace order (``marketplace_connectors.Order``,
+   whatever its status now: a cancelled or returned order was still placed by a buyer) placed
+   (``ordered_at``) in the window ``[D - 90 days, D]`` (both ends included: an order 90 days before D
+   counts, 91 days before does not). The order counts for the marketplace it came from. ``order_evidence``.
 3. **Approved declaration (declared).** An officer approved, on or before D, its declaration of a shop on
    a channel without an API (Postmart, Voso, Sendo, social shops, its own web shop). ``declared_evidence``.
 
@@ -16,17 +15,31 @@ Verified = (1) or (2); declared = (3). "Trading online (verified + declared)" = 
 
 Days are calendar days in Asia/Ho_Chi_Minh; "on D" means at any moment of D (00:00 to 23:59:59): a
 listing published at 20:00 on D counts, and so does one delisted at 08:00 on D; one delisted at 23:30 the
-day before does not.
+day before (or at 00:00:00 on D itself) does not.
 
-**History of listings.** marketplace_connectors keeps no log of status changes yet, so a listing's past is
-reconstructed from the fields it has: a listing counts as live on D when it was published (``published_at``,
-or ``created_at`` when it was linked without one) by the end of D and either it is live now, or it has
-left "live" since (status delisted/paused/failed/rejected with ``published_at`` set) and that change,
-taken as its last update (``updated_at``), happened on or after the start of D. A listing delisted the day before D is
-therefore not live on D. What this cannot see: a listing that went off and back on again between D and
-now, or any later edit of a delisted listing (which moves ``updated_at``). A status-change log
-(listing, from, to, changed_at) in marketplace_connectors would make the past exact; see
-``LISTING_HISTORY_NOTE``.
+**History of listings.** marketplace_connectors logs every change of a listing's status
+(``ListingStatusChange``: listing, old status, new status, changed_at; the intermediate "publishing" and
+"waiting" states are not logged). A listing's status at a moment is the new status of its last change at or
+before that moment, so each "live" change opens a live stretch that the listing's next change (whatever it
+is) closes. The listing is live at some moment of D when one of its live stretches overlaps D: a change to
+"live" before the end of D whose next change, if any, came after the start of D. A listing paused on D-3 and
+resumed on D+1 is not live on D; one delisted at 08:00 on D, or live only from 22:00 on D, is.
+
+The log began after the first listings were published, so two fallbacks cover what it cannot see:
+
+- *Before a listing's first logged change*, it counts as live from its first publication (``published_at``)
+  if that came earlier: a listing published before the log existed was live until its first logged change
+  (a later price or stock update logs "live" again, a pause logs "paused"). What this cannot see: a listing
+  delisted and later republished, both before the log existed.
+- *A listing with no logged change at all* is reconstructed from its fields: live on D when it was published
+  (``published_at``, or ``created_at`` when it was linked without one) by the end of D and either it is live
+  now, or it has left "live" since (status delisted/paused/failed/rejected with ``published_at`` set) and
+  that change, taken as its last update (``updated_at``), happened on or after the start of D.
+
+**Disconnected shops.** A shop disconnected (``MarketplaceAccount.disconnected_at``) before the start of D no
+longer vouches for its listings on D, whatever they show; one disconnected during D still does. A shop
+reconnected since is taken as connected throughout (the platform keeps no log of connections). Orders stay
+evidence whatever became of the shop: they were received.
 """
 
 from __future__ import annotations
@@ -37,19 +50,26 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
-from marketplace_connectors.models import AccountStatus, ListingBinding, ListingStatus
+from marketplace_connectors.models import (
+    AccountStatus,
+    ListingBinding,
+    ListingStatus,
+    ListingStatusChange,
+    Order,
+)
 
 from .models import DeclarationStatus, DeclaredShop
 
 ORDER_WINDOW_DAYS = 90
 
 LISTING_HISTORY_NOTE = (
-    "Listing history is reconstructed from published_at/status/updated_at; a status-change log in "
-    "marketplace_connectors (ListingStatusChange: listing, old status, new status, changed_at) is needed "
-    "for exact history."
+    "Listing history is exact from marketplace_connectors' status-change log (ListingStatusChange): a listing "
+    "is live on D when a change to live before the end of D is followed by no other change until after the "
+    "start of D. Before a listing's first logged change it counts as live from published_at; a listing with "
+    "no logged change is reconstructed from published_at/status/updated_at. A shop disconnected "
+    "(disconnected_at) before D no longer vouches for its listings."
 )
 
 
@@ -72,14 +92,31 @@ def order_window(day: datetime.date) -> tuple[datetime.datetime, datetime.dateti
 
 
 def listing_evidence(*, day: datetime.date, business_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
-    """Business id -> marketplaces on which it had a live listing on ``day`` (one query)."""
+    """Business id -> marketplaces on which it had a listing live at some moment of ``day`` (one query).
+    See the module docstring for the rule and its fallbacks."""
     start, end = day_start(day), day_end(day)
+    changes = ListingStatusChange.objects.filter(listing_id=OuterRef("pk"))
+    # A later change of the same listing (ties on changed_at are ordered by id, like the log itself) at or
+    # before the start of D closes a live stretch before D begins.
+    closed_before_day = ListingStatusChange.objects.filter(
+        listing_id=OuterRef("listing_id"), changed_at__lte=start,
+    ).filter(Q(changed_at__gt=OuterRef("changed_at")) | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk")))
+    live_stretch_on_day = changes.filter(new_status=ListingStatus.LIVE, changed_at__lt=end).filter(
+        ~Exists(closed_before_day))
+    first_change = Subquery(changes.order_by("changed_at", "pk").values("changed_at")[:1])
     qs = (
-        ListingBinding.objects.annotate(live_from=Coalesce("published_at", "created_at"))
-        .filter(live_from__lt=end)
-        .filter(Q(status=ListingStatus.LIVE) | Q(published_at__isnull=False, updated_at__gte=start))
-        # A shop disconnected before D began no longer vouches for its listings.
-        .exclude(account__status=AccountStatus.DISCONNECTED, account__updated_at__lt=start)
+        ListingBinding.objects.annotate(first_change_at=first_change)
+        .filter(
+            # From the log (a listing with a live stretch on D has a log).
+            Exists(live_stretch_on_day)
+            # Before the first logged change: live from the first publication, when that came earlier.
+            | Q(published_at__lt=end, first_change_at__gt=start) & Q(published_at__lt=F("first_change_at"))
+            # No log at all: reconstructed from the listing's own fields.
+            | Q(first_change_at__isnull=True)
+            & (Q(published_at__lt=end) | Q(published_at__isnull=True, created_at__lt=end))
+            & (Q(status=ListingStatus.LIVE) | Q(published_at__isnull=False, updated_at__gte=start))
+        )
+        .exclude(_disconnected_before(start, prefix="account__"))
     )
     if business_ids is not None:
         qs = qs.filter(account__business_id__in=list(business_ids))
@@ -89,30 +126,23 @@ def listing_evidence(*, day: datetime.date, business_ids: Iterable[int] | None =
     return dict(result)
 
 
+def _disconnected_before(moment: datetime.datetime, *, prefix: str = "") -> Q:
+    """Shops disconnected before ``moment``. A shop marked disconnected without a date (not through the
+    platform's service, which always sets it) is taken as disconnected at its last update."""
+    return Q(**{f"{prefix}disconnected_at__lt": moment}) | Q(**{
+        f"{prefix}status": AccountStatus.DISCONNECTED, f"{prefix}disconnected_at__isnull": True,
+        f"{prefix}updated_at__lt": moment})
+
+
 def order_evidence(*, day: datetime.date, business_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
-    """Business id -> marketplaces with an order placed in ``order_window(day)``.
-
-    PENDING (issue 5): returns {} while no order model exists. When one does (found like the journey finds
-    it), the read below applies; a marketplace is taken from the order's account when it has one.
-    """
-    from cms.milestones import _has_path, _order_source
-
-    source = _order_source()
-    if source is None:
-        return {}
-    model, business_field, date_field = source
+    """Business id -> marketplaces of its orders placed in ``order_window(day)`` (one query)."""
     start, end = order_window(day)
-    qs = model.objects.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+    qs = Order.objects.filter(ordered_at__gte=start, ordered_at__lt=end)
     if business_ids is not None:
-        qs = qs.filter(**{f"{business_field}__in": list(business_ids)})
-    marketplace_path = "account__marketplace" if _has_path(model, "account__marketplace") else None
+        qs = qs.filter(business_id__in=list(business_ids))
     result: dict[int, set[str]] = defaultdict(set)
-    if marketplace_path:
-        rows = qs.order_by().values_list(business_field, marketplace_path).distinct()
-    else:
-        rows = ((b, "") for b in qs.order_by().values_list(business_field, flat=True).distinct())
-    for business_id, marketplace in rows:
-        result[business_id].add(marketplace or "")
+    for business_id, marketplace in qs.order_by().values_list("business_id", "marketplace").distinct():
+        result[business_id].add(marketplace)
     return dict(result)
 
 
@@ -155,5 +185,5 @@ class Evidence:
         """(verified marketplaces, declared channels) of a business."""
         if business_id is None:
             return set(), set()
-        verified = set(self.listings.get(business_id, ())) | {m for m in self.orders.get(business_id, ()) if m}
+        verified = set(self.listings.get(business_id, ())) | set(self.orders.get(business_id, ()))
         return verified, set(self.declared.get(business_id, ()))

@@ -112,9 +112,10 @@ def definitions() -> list[tuple[str, str]]:
     """The definitions shown on the page and on the exports' notes sheet (active language)."""
     return [
         (_("Trading online (verified)"),
-         _("On the day, the business has at least one listing live on a marketplace shop connected through the "
-           "platform, or it received at least one marketplace order in the 90 days up to the day (from 90 days "
-           "before the day to the day itself, both included).")),
+         _("At some moment of the day, the business has at least one listing live on a marketplace shop connected "
+           "through the platform (a shop disconnected before the day no longer counts), or it received at least "
+           "one marketplace order placed in the 90 days up to the day (from 90 days before the day to the day "
+           "itself, both included; an order counts whatever its status now, cancelled or returned included).")),
         (_("Trading online (verified + declared)"),
          _("Verified, or an officer approved, on or before the day, the business's declaration of a shop on a "
            "channel without an API (Postmart, Voso, Sendo, a social-commerce shop, its own web shop).")),
@@ -137,8 +138,11 @@ def definitions() -> list[tuple[str, str]]:
            "approved declared shop there, over the whole series; a business on several counts on each.")),
         (_("History"),
          _("Each day is stored as a snapshot after midnight (Asia/Ho_Chi_Minh). Past days are rebuilt from the "
-           "listings' publication and status dates and the approval dates; the register in force is used for "
-           "every day.")),
+           "listings' status history (every change to or from live, with its time), the dates the orders were "
+           "placed, the dates shops were disconnected and the approval dates; the register in force is used for "
+           "every day. A listing published before its status history began counts as live from its publication "
+           "until its first recorded change; a listing with no recorded change is judged by its publication date, "
+           "its status and its last update.")),
     ]
 
 

@@ -14,6 +14,7 @@ from accounts.selectors import user_roles
 from cms.choices import Milestone
 from cms.milestones import milestones_evaluate
 from marketplace_connectors.models import ListingBinding
+from marketplace_connectors.selectors import business_order_dates
 from sme.businesses.models import AdministrativeUnit, Business
 from sme.catalog.models import Product
 
@@ -249,6 +250,8 @@ def drilldown(*, day: datetime.date, series: str, dimension: str, key: str, whic
     listing_activity = dict(ListingBinding.objects.filter(account__business_id__in=business_ids).order_by()
                             .values("account__business_id").annotate(m=Max("updated_at"))
                             .values_list("account__business_id", "m"))
+    order_activity = {row["business_id"]: row["last_ordered_at"]
+                      for row in business_order_dates(business_ids=business_ids)}
     product_activity = dict(Product.objects.filter(business_id__in=business_ids).order_by()
                             .values("business_id").annotate(m=Max("updated_at")).values_list("business_id", "m"))
     not_registered = str(dict(_stage_names())["not_registered"])
@@ -260,7 +263,7 @@ def drilldown(*, day: datetime.date, series: str, dimension: str, key: str, whic
                                                                     else "")
         mp_verified, mp_declared = evidence.channels(member.business_id)
         dates = [d for d in (business.updated_at if business else None, listing_activity.get(member.business_id),
-                             product_activity.get(member.business_id)) if d]
+                             product_activity.get(member.business_id), order_activity.get(member.business_id)) if d]
         rows.append(DrillRow(
             member=member, verified=verified, online=online,
             channels=", ".join(sorted(mp_verified | mp_declared)), ward=ward,

@@ -8,7 +8,17 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.roles import Role
 from adoption.models import DeclarationStatus, DeclaredShop, RegisterEntry, RegisterStatus, ShopChannel
-from marketplace_connectors.models import AccountStatus, ListingBinding, ListingStatus, MarketplaceAccount
+from marketplace_connectors import order_sync
+from marketplace_connectors.base import OrderStatus, RemoteOrder, RemoteOrderLine
+from marketplace_connectors.models import (
+    AccountStatus,
+    ListingBinding,
+    ListingStatus,
+    ListingStatusChange,
+    MarketplaceAccount,
+    Order,
+)
+from marketplace_connectors.sync import listing_status_record
 from sme.businesses.models import Business, LegalForm, SizeClass
 from sme.catalog.models import Product
 from tests.factories import UserFactory
@@ -53,13 +63,20 @@ def on_register(business: Business, **kwargs) -> RegisterEntry:
 _shop = iter(range(1, 10**6))
 
 
-def listing(business: Business, *, published: datetime.datetime, status: str = ListingStatus.LIVE,
-            changed: datetime.datetime | None = None, marketplace: str = "shopee") -> ListingBinding:
-    """A listing of ``business`` published at ``published``; when not live, ``changed`` is when it left."""
+def shop(business: Business, marketplace: str = "shopee") -> MarketplaceAccount:
+    """The business's connected shop on ``marketplace`` (made on first use)."""
     account = MarketplaceAccount.objects.filter(business=business, marketplace=marketplace).first()
     if account is None:
         account = MarketplaceAccount.objects.create(business=business, marketplace=marketplace,
                                                     external_shop_id=str(next(_shop)), status=AccountStatus.ACTIVE)
+    return account
+
+
+def listing(business: Business, *, published: datetime.datetime | None, status: str = ListingStatus.LIVE,
+            changed: datetime.datetime | None = None, marketplace: str = "shopee") -> ListingBinding:
+    """A listing of ``business`` published at ``published`` with no status history (as listings published
+    before the status log existed); when not live, ``changed`` is when it left."""
+    account = shop(business, marketplace)
     product = Product.objects.create(business=business, key=f"P{next(_shop)}", name="Xoài cát Hòa Lộc")
     binding = ListingBinding.objects.create(account=account, product=product, external_id=str(next(_shop)),
                                             status=status, published_at=published)
@@ -67,6 +84,30 @@ def listing(business: Business, *, published: datetime.datetime, status: str = L
     ListingBinding.objects.filter(pk=binding.pk).update(updated_at=changed or published)
     binding.refresh_from_db()
     return binding
+
+
+def history(binding: ListingBinding, *changes: tuple[str, datetime.datetime]) -> ListingBinding:
+    """Log the listing's status changes (status, when) as the sync records them, and leave the listing in the
+    last status, as marketplace_connectors does."""
+    for status, at in changes:
+        listing_status_record(binding_id=binding.pk, status=status)
+        ListingStatusChange.objects.filter(pk=ListingStatusChange.objects.filter(listing=binding).latest("pk").pk
+                                           ).update(changed_at=at)
+        ListingBinding.objects.filter(pk=binding.pk).update(status=status, updated_at=at)
+    binding.refresh_from_db()
+    return binding
+
+
+def order(business: Business, *, placed: datetime.datetime, marketplace: str = "shopee",
+          status: str = OrderStatus.PENDING, external_id: str | None = None) -> Order:
+    """An order of the business's shop placed at ``placed``, imported as the connectors import them."""
+    remote = RemoteOrder(
+        external_id=external_id or f"DT{next(_shop)}", status=OrderStatus(status),
+        marketplace_status=str(status).upper(), created_at=placed, updated_at=placed + datetime.timedelta(minutes=5),
+        lines=(RemoteOrderLine(sku="XOAI-1", quantity=1, unit_price_vnd=120_000, status=OrderStatus(status)),),
+    )
+    created, _changed = order_sync.order_apply(account=shop(business, marketplace), remote=remote)
+    return created
 
 
 def declaration(business: Business, *, status: str = DeclarationStatus.PENDING, decided: datetime.datetime | None = None,
@@ -77,5 +118,5 @@ def declaration(business: Business, *, status: str = DeclarationStatus.PENDING, 
         rejection_reason=reason)
 
 
-__all__ = ["BusinessFactory", "HouseholdFactory", "RegisterEntryFactory", "declaration", "listing", "local",
-           "officer", "on_register", "ward"]
+__all__ = ["BusinessFactory", "HouseholdFactory", "RegisterEntryFactory", "declaration", "history", "listing",
+           "local", "officer", "on_register", "order", "shop", "ward"]

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from adoption.evidence import listing_evidence, order_evidence, order_window
+from adoption.evidence import listing_evidence, order_window
 from adoption.indicator import (
     HOUSEHOLD,
     MARKETPLACE,
@@ -95,11 +95,6 @@ def test_order_window_takes_90_days_before_d_and_not_91():
     assert start <= ninety < end
     assert not (start <= ninety_one_late < end)
     assert not (start <= local(D + datetime.timedelta(days=1), 0, 0) < end)
-
-
-def test_orders_give_no_evidence_until_the_order_feature_exists(province):
-    # Orders arrive with issue 5; until then no business is counted through an order.
-    assert order_evidence(day=province.day) == {}
 
 
 def test_without_register_the_denominator_is_the_platform(db):

@@ -1,6 +1,7 @@
 """The page, the command, the API, the CSV and the XLSX exports show the same numbers."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -11,6 +12,9 @@ from django.urls import reverse
 
 from adoption.indicator import snapshot_store
 from adoption.services import api_token_create
+from marketplace_connectors.models import ListingStatus
+
+from .factories import BusinessFactory, history, listing, local, on_register, order
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +81,48 @@ def test_command_api_exports_and_page_agree(client, province, stored):
     headline = openpyxl.load_workbook(io.BytesIO(headline_xlsx.content)).worksheets[0]
     sme_row = next(r for r in headline.iter_rows(values_only=True) if r[0] == "SMEs")
     assert sme_row[4:9] == (7, 1, 14.3, 2, 28.6)
+
+
+def test_orders_and_the_status_log_give_the_same_numbers_everywhere(client, province):
+    # given the hand-built province (SMEs 7 / verified 1 / online 2) and four more SMEs in Lai Vung:
+    # an order 90 days before D (counts), an order 91 days before (does not), a listing paused on D-3 and
+    # resumed on D+1 (not live on D) and a listing delisted at 08:00 on D (live on D)
+    day = province.day
+    lai_vung = province.businesses["A"].ward
+    counted, too_old, paused, delisted = (BusinessFactory(ward=lai_vung) for _ in range(4))
+    for business in (counted, too_old, paused, delisted):
+        on_register(business)
+    order(counted, placed=local(day - datetime.timedelta(days=90), 0, 10), marketplace="lazada")
+    order(too_old, placed=local(day - datetime.timedelta(days=91), 23, 50), marketplace="lazada")
+    history(listing(paused, published=local(day - datetime.timedelta(days=20))),
+            (ListingStatus.LIVE, local(day - datetime.timedelta(days=20))),
+            (ListingStatus.PAUSED, local(day - datetime.timedelta(days=3))),
+            (ListingStatus.LIVE, local(day + datetime.timedelta(days=1))))
+    history(listing(delisted, published=local(day - datetime.timedelta(days=20))),
+            (ListingStatus.LIVE, local(day - datetime.timedelta(days=20))), (ListingStatus.DELISTED, local(day, 8)))
+    _record, token = api_token_create(user=province.officer, name="Metabase")
+    client.force_login(province.officer)
+    iso = day.isoformat()
+
+    # when
+    command = json.loads(_command("--date", iso, "--by", "marketplace", "--format", "json"))
+    api = client.get(reverse("adoption:api_indicator") + f"?date={iso}&by=marketplace",
+                     HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    html = client.get(reverse("adoption:dashboard") + f"?date={iso}&by=marketplace").content.decode()
+    snapshot_store(day=day)
+    stored = json.loads(_command("--date", iso, "--by", "marketplace", "--format", "json"))
+
+    # then: 11 SMEs, verified A + counted + delisted = 3, online with F's declaration = 4
+    sme = command["series"]["sme"]
+    assert (sme["denominator"], sme["verified"], sme["verified_and_declared"]) == (11, 3, 4)
+    assert (sme["verified_share_percent"], sme["verified_and_declared_share_percent"]) == (27.3, 36.4)
+    lazada = next(r for r in command["breakdowns"]["marketplace"] if r["series"] == "sme" and r["key"] == "lazada")
+    assert (lazada["verified"], lazada["verified_and_declared"]) == (1, 1)
+    assert api["series"] == command["series"] and api["breakdowns"] == command["breakdowns"]
+    assert stored["series"] == command["series"] and stored["breakdowns"] == command["breakdowns"]
+    assert stored["from_snapshot"] and not command["from_snapshot"]
+    assert 'data-figure="verified-share">27.3%' in html
+    assert 'data-figure="online-count">4<' in html
 
 
 def test_xlsx_export_in_vietnamese_names_its_sheets_without_forbidden_characters(client, province):
