@@ -312,7 +312,12 @@ class TikTokShopConnector(Connector):
             warehouses = warehouses or [self._warehouse(client)]
             stocks.append({"id": u.external_variant_id, "inventory": [
                 {"warehouse_id": w, "quantity": max(u.stock, 0) if n == 0 else 0} for n, w in enumerate(warehouses)]})
-        for send, entries in ((client.update_prices, prices), (client.update_inventory, stocks)):
+        # a sold-out SKU (0) goes on its own: the documented range is 1-99 999, and should TikTok refuse the 0,
+        # the other SKUs' stock must still go through
+        positive = [e for e in stocks if e["inventory"][0]["quantity"] > 0]
+        zero = [e for e in stocks if e["inventory"][0]["quantity"] == 0]
+        for send, entries in ((client.update_prices, prices), (client.update_inventory, positive),
+                              (client.update_inventory, zero)):
             if not entries:
                 continue
             try:

@@ -56,15 +56,15 @@ def creds(tiktok, connector, db):
 
 def make_draft(sku="SEN-1", *, name="Hạt sen sấy Đồng Tháp loại đặc biệt 500 g", variants=2, **overrides) -> ListingDraft:
     image = png_bytes()
-    fields = dict(
-        product_id=7, sku=sku, name=name,
-        description="Hạt sen Tháp Mười sấy giòn.\n\nKhông chất bảo quản, đóng gói hút chân không.",
-        variants=tuple(VariantDraft(variant_id=n, sku=f"{sku}-{n}", option_name=f"{n * 250} g", price_vnd=45_000 * n,
+    fields = {
+        "product_id": 7, "sku": sku, "name": name,
+        "description": "Hạt sen Tháp Mười sấy giòn.\n\nKhông chất bảo quản, đóng gói hút chân không.",
+        "variants": tuple(VariantDraft(variant_id=n, sku=f"{sku}-{n}", option_name=f"{n * 250} g", price_vnd=45_000 * n,
                                     stock=10 + n, weight_grams=300 * n, length_cm=20, width_cm=15, height_cm=5)
                        for n in range(1, variants + 1)),
-        images=(ImageDraft(key="img-1", filename="sen.png", size_bytes=len(image), content=image),),
-        category_id="600102", attributes={"100101": ["1001011"]}, variation_name="Khối lượng",
-        shipping_channel_id="tiktok",
-    )
+        "images": (ImageDraft(key="img-1", filename="sen.png", size_bytes=len(image), content=image),),
+        "category_id": "600102", "attributes": {"100101": ["1001011"]}, "variation_name": "Khối lượng",
+        "shipping_channel_id": "tiktok",
+    }
     fields.update(overrides)
     return ListingDraft(**fields)
