@@ -171,6 +171,8 @@ LOCALE_PATHS = [
     PLATFORM_DIR / "config" / "locale",
     # backends are folders of marketplace_connectors, not apps: their catalogs are listed here
     BASE_DIR / "marketplace_connectors" / "backends" / "lazada" / "locale",
+    BASE_DIR / "marketplace_connectors" / "backends" / "tiki" / "locale",
+    BASE_DIR / "marketplace_connectors" / "backends" / "woocommerce" / "locale",
 ]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -260,6 +262,8 @@ CMS_CURRENT_SHARE_PROVIDER = "adoption.report.current_share"
 MARKETPLACE_CONNECTORS = [
     "marketplace_connectors.backends.shopee.connector.ShopeeConnector",
     "marketplace_connectors.backends.lazada.connector.LazadaConnector",
+    "marketplace_connectors.backends.tiki.connector.TikiConnector",
+    "marketplace_connectors.backends.woocommerce.connector.WooCommerceConnector",
 ]
 # Fernet keys (comma separated, newest first) encrypting marketplace tokens at rest. Without keys a
 # key derived from SECRET_KEY is used, and only while MARKETPLACE_ALLOW_DEV_TOKEN_KEY is on.
@@ -293,7 +297,10 @@ MARKETPLACE_PUSH_BASE_URL = env("MARKETPLACE_PUSH_BASE_URL", default="")
 MARKETPLACE_SANDBOX = env.bool("MARKETPLACE_SANDBOX", default=False)
 MARKETPLACE_SANDBOX_HOST = env("MARKETPLACE_SANDBOX_HOST", default="127.0.0.1")
 MARKETPLACE_SANDBOX_PORTS = {"shopee": env.int("SHOPEE_SANDBOX_PORT", default=8701),
-                             "lazada": env.int("LAZADA_SANDBOX_PORT", default=8702)}
+                             "lazada": env.int("LAZADA_SANDBOX_PORT", default=8702),
+                             "tiki": env.int("TIKI_SANDBOX_PORT", default=8703),
+                             "tiktok": env.int("TIKTOK_SANDBOX_PORT", default=8704),
+                             "woocommerce": env.int("WOOCOMMERCE_SANDBOX_PORT", default=8705)}
 # Shopee Open Platform v2. Shopee publishes no rate limit: stay under SHOPEE_RATE_LIMIT per second per
 # partner (app) and SHOPEE_SHOP_RATE_LIMIT per shop. With MARKETPLACE_SANDBOX on and no partner id set,
 # the sandbox simulator's public test partner is used.
@@ -366,3 +373,16 @@ for _folder in [VAR_DIR, STATIC_ROOT, MEDIA_ROOT, *CELERY_BROKER_TRANSPORT_OPTIO
         Path(_folder).mkdir(parents=True, exist_ok=True)
 if CELERY_RESULT_BACKEND.startswith("file://"):
     Path(CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+# Tiki Open API (OAuth 2.0 authorisation code). Tiki downloads product photos and certificates from URLs, so
+# TIKI_MEDIA_BASE_URL must be the site's public address in production. Further tunables (token auth method,
+# update batch, required-documents path, inventory type) have defaults in backends/tiki/conf.py.
+TIKI_API_HOST = env("TIKI_API_HOST", default="https://api.tiki.vn")
+TIKI_CLIENT_ID = env("TIKI_CLIENT_ID", default="")
+TIKI_CLIENT_SECRET = env("TIKI_CLIENT_SECRET", default="")
+TIKI_REDIRECT_URI = env("TIKI_REDIRECT_URI", default="")
+TIKI_MEDIA_BASE_URL = env("TIKI_MEDIA_BASE_URL", default="")
+TIKI_SELLER_RATE_LIMIT = env.float("TIKI_SELLER_RATE_LIMIT", default=150.0)
+# WooCommerce (owners' own web shops, REST API v3 with keys). Each shop's webhook secret is derived from
+# WOOCOMMERCE_WEBHOOK_KEY (SECRET_KEY when empty); changing it means shops reconnect.
+WOOCOMMERCE_RATE_LIMIT = env.float("WOOCOMMERCE_RATE_LIMIT", default=5.0)
+WOOCOMMERCE_WEBHOOK_KEY = env("WOOCOMMERCE_WEBHOOK_KEY", default="")
