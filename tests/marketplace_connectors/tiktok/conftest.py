@@ -68,3 +68,20 @@ def make_draft(sku="SEN-1", *, name="Hạt sen sấy Đồng Tháp loại đặc
     }
     fields.update(overrides)
     return ListingDraft(**fields)
+
+
+@pytest.fixture(scope="session")
+def tiktok_locale(tmp_path_factory):
+    """TikTok's Vietnamese catalog compiled to a temporary locale folder, read through LOCALE_PATHS."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po_path = Path(__file__).resolve().parents[3] / "marketplace_connectors/backends/tiktok/locale/vi/LC_MESSAGES/django.po"
+    root = tmp_path_factory.mktemp("tiktok-locale")
+    target = root / "vi" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with po_path.open("rb") as po, (target / "django.mo").open("wb") as mo:
+        write_mo(mo, read_po(po, locale="vi"))
+    return root

@@ -348,3 +348,15 @@ def test_an_order_webhook_becomes_an_order_event(tiktok, connector, creds):
         "Authorization": tiktok_push_signature(app_key=APP_KEY, app_secret=APP_SECRET, raw_body=body)})
     assert (event.kind, event.event_id, event.external_id, event.status) == (
         "order", "7327112393057371910", "576486316948490001", "UNPAID")
+
+
+def test_refusals_and_rules_speak_vietnamese_to_a_vietnamese_owner(settings, tiktok, connector, creds, tiktok_locale):
+    from django.utils import translation
+
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, str(tiktok_locale)]
+    with translation.override("vi"):
+        with pytest.raises(PermanentError) as refused:
+            publish(connector, creds, make_draft(category_id="600001"))
+        assert refused.value.message == "Ngành hàng TikTok Shop đã chọn còn ngành hàng con; hãy chọn ngành hàng chi tiết nhất."
+        problems = connector.validate(draft=make_draft(name="Sen ngắn"))
+        assert [p.message for p in problems] == ["Tên có 8 ký tự; TikTok Shop cần từ 25 đến 255 ký tự."]
