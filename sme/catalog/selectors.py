@@ -3,9 +3,11 @@
 Every function that takes an id also takes the business, so a stranger's id is a 404, never someone's data.
 """
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from sme.businesses.models import Business
 
@@ -22,8 +24,8 @@ def product_list_for_business(
 ) -> QuerySet[Product]:
     """Products of ``business``, newest change first, filtered for the list page.
 
-    ``search`` matches the name or brand ignoring case and diacritics, or part of a SKU. Paginate this (or its
-    ids) and pass the page to ``product_list_annotate`` for the figures shown on each row.
+    ``search`` matches the name or brand ignoring case and diacritics, or part of a SKU. The list page reads it
+    a page at a time through ``product_list_page``.
     """
     qs = Product.objects.filter(business=business)
     if status:
@@ -36,24 +38,66 @@ def product_list_for_business(
     return qs.order_by("-updated_at", "-id")
 
 
-def product_list_annotate(*, business: Business, product_ids: list[int]) -> list[Product]:
-    """The given products (in that order) with price range, total stock, variant count and cover thumbnail,
-    computed in one query for the page only (never for the rows an OFFSET skips)."""
+def _row_figures(qs: QuerySet[Product]) -> QuerySet[Product]:
     variants = Variant.objects.filter(product=OuterRef("pk")).order_by().values("product")
     cover = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
-    products = (
-        Product.objects.filter(business=business, pk__in=product_ids)
-        .select_related("category")
-        .annotate(
-            variant_count=Subquery(variants.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-            price_min=Subquery(variants.annotate(v=Min("price")).values("v")),
-            price_max=Subquery(variants.annotate(v=Max("price")).values("v")),
-            stock_total=Subquery(variants.annotate(v=Sum("stock")).values("v")),
-            cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
-        )
+    return qs.select_related("category").annotate(
+        variant_count=Subquery(variants.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+        price_min=Subquery(variants.annotate(v=Min("price")).values("v")),
+        price_max=Subquery(variants.annotate(v=Max("price")).values("v")),
+        stock_total=Subquery(variants.annotate(v=Sum("stock")).values("v")),
+        cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
     )
-    by_id = {p.pk: p for p in products}
-    return [by_id[pk] for pk in product_ids if pk in by_id]
+
+
+def product_list_page(
+    *, business: Business, search: str = "", status: str = "", category_id: int | None = None,
+    page_number: str | int | None = 1, per_page: int = 50,
+) -> Page:
+    """One page of the list page (``Paginator.get_page`` rules: a bad number gives page 1, one past the end the
+    last page), each product with price range, total stock, variant count and cover thumbnail.
+
+    One query in the usual case: the page's ids are a LIMIT/OFFSET subquery (so the row figures are computed for
+    the page only, never for the rows the OFFSET skips) and the total is an uncorrelated subquery the database
+    computes once. A page past the end costs a COUNT and a second try.
+    """
+    matching = product_list_for_business(business=business, search=search, status=status, category_id=category_id)
+    try:
+        number = max(1, int(page_number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    total_sq = Subquery(matching.order_by().values("business").annotate(n=Count("pk")).values("n"),
+                        output_field=IntegerField())
+    rows: list[Product] = []
+    total = 0
+    for _attempt in range(2):
+        offset = (number - 1) * per_page
+        page_ids = matching.values("pk")[offset : offset + per_page]
+        rows = list(_row_figures(Product.objects.filter(pk__in=page_ids)).annotate(matching_total=total_sq)
+                    .order_by("-updated_at", "-id"))
+        if rows:
+            total = rows[0].matching_total
+            break
+        if number == 1:
+            break
+        total = matching.count()
+        last = max(1, -(-total // per_page))
+        if number <= last:  # products went away in between: show the (empty) page asked for
+            break
+        number = last
+    return Page(rows, number, _KnownCountPaginator(matching, per_page, count=total))
+
+
+class _KnownCountPaginator(Paginator):
+    """A paginator told its count (it came with the page's rows), so it never runs its own COUNT."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def product_get(*, business: Business, product_id: int) -> Product:

@@ -243,3 +243,31 @@ def test_catalog_needs_a_login(client):
     response = client.get(reverse("catalog:product_list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_product_list_pages_count_all_matches_and_a_page_past_the_end_shows_the_last(client, owner):
+    # given 120 products, 55 of them active
+    for i in range(120):
+        ProductFactory(business=owner.business, name=f"Sen {i}",
+                       status=ProductStatus.ACTIVE if i < 55 else ProductStatus.DRAFT)
+    url = reverse("catalog:product_list")
+    # when / then: the count covers every match, pages hold 50
+    first = client.get(url)
+    assert (first.context["page"].paginator.count, len(first.context["rows"])) == (120, 50)
+    assert "120 sản phẩm" in first.content.decode()
+    third = client.get(url, {"page": 3})
+    assert (third.context["page"].number, len(third.context["rows"])) == (3, 20)
+    active_last = client.get(url, {"status": "active", "page": 99})
+    assert (active_last.context["page"].number, active_last.context["page"].paginator.count) == (2, 55)
+    assert len(active_last.context["rows"]) == 5
+    assert client.get(url, {"page": "x"}).context["page"].number == 1
+    # every product shows once across the pages
+    seen = [r.pk for n in (1, 2, 3) for r in client.get(url, {"page": n}).context["rows"]]
+    assert sorted(seen) == sorted(Product.objects.filter(business=owner.business).values_list("pk", flat=True))
+
+
+def test_product_list_with_no_match_is_one_empty_page(client, owner):
+    ProductFactory(business=owner.business, name="Sen", status=ProductStatus.DRAFT)
+    response = client.get(reverse("catalog:product_list"), {"status": "archived", "page": 4})
+    assert (response.context["page"].number, response.context["page"].paginator.count) == (1, 0)
+    assert response.context["rows"] == []
