@@ -112,10 +112,11 @@ def test_database_limiter_spaces_slots_across_workers(settings):
     lock = threading.Lock()
 
     def worker():
+        slots = ratelimit.DatabaseSlots()  # one per worker process
         for _ in range(10):
-            d = ratelimit.DatabaseSlots().reserve("test:db", 0.1)
+            moment = slots.reserve_at("test:db", 0.1)
             with lock:
-                delays.append(time.time() + d)
+                delays.append(moment)
         connection.close()
 
     if connection.vendor == "postgresql":
@@ -125,15 +126,31 @@ def test_database_limiter_spaces_slots_across_workers(settings):
         for t in threads:
             t.join()
     else:
+        workers = [ratelimit.DatabaseSlots(), ratelimit.DatabaseSlots()]
         for _ in range(10):
-            delays.extend(time.time() + ratelimit.DatabaseSlots().reserve("test:db", 0.1) for _worker in range(2))
-    # then 20 distinct slots were handed out, 0.1 s apart (give or take reading the clock after each)
+            delays.extend(slots.reserve_at("test:db", 0.1) for slots in workers)
+    # then 20 distinct slots were handed out, 0.1 s apart
     from marketplace_connectors.models import RateLimitState
 
     slots = sorted(delays)
     assert len(slots) == 20
-    assert min(b - a for a, b in zip(slots, slots[1:], strict=False)) >= 0.08
-    assert RateLimitState.objects.get(key="test:db").next_slot - slots[0] == pytest.approx(2.0, abs=0.05)
+    assert min(b - a for a, b in zip(slots, slots[1:], strict=False)) >= 0.0999
+    # each worker reserved its slots in blocks (one row update per block): 10 slots = 2 blocks per worker
+    block = ratelimit.DatabaseSlots.BLOCK
+    assert RateLimitState.objects.get(key="test:db").next_slot - slots[0] == pytest.approx(2 * 2 * block * 0.1, abs=0.05)
+
+
+@pytest.mark.django_db
+def test_database_limiter_never_uses_a_slot_that_went_by(settings):
+    # a worker that paused (a long call) does not fire its left-over slots at once: it reserves afresh
+    slots = ratelimit.DatabaseSlots()
+    first = slots.reserve("test:gap", 0.05)
+    assert first == pytest.approx(0, abs=0.05)
+    time.sleep(0.5)  # every left-over slot of the block is now in the past
+    now = time.time()
+    moments = [slots.reserve_at("test:gap", 0.05) for _ in range(3)]
+    assert min(moments) >= now - 0.025  # none of the slots that went by
+    assert min(b - a for a, b in zip(moments, moments[1:], strict=False)) >= 0.0499
 
 
 def test_redis_limiter_spaces_slots():
