@@ -172,6 +172,7 @@ LOCALE_PATHS = [
     # backends are folders of marketplace_connectors, not apps: their catalogs are listed here
     BASE_DIR / "marketplace_connectors" / "backends" / "lazada" / "locale",
     BASE_DIR / "marketplace_connectors" / "backends" / "tiki" / "locale",
+    BASE_DIR / "marketplace_connectors" / "backends" / "tiktok" / "locale",
     BASE_DIR / "marketplace_connectors" / "backends" / "woocommerce" / "locale",
 ]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -264,6 +265,7 @@ MARKETPLACE_CONNECTORS = [
     "marketplace_connectors.backends.lazada.connector.LazadaConnector",
     "marketplace_connectors.backends.tiki.connector.TikiConnector",
     "marketplace_connectors.backends.woocommerce.connector.WooCommerceConnector",
+    "marketplace_connectors.backends.tiktok.connector.TikTokShopConnector",
 ]
 # Fernet keys (comma separated, newest first) encrypting marketplace tokens at rest. Without keys a
 # key derived from SECRET_KEY is used, and only while MARKETPLACE_ALLOW_DEV_TOKEN_KEY is on.
@@ -386,3 +388,12 @@ TIKI_SELLER_RATE_LIMIT = env.float("TIKI_SELLER_RATE_LIMIT", default=150.0)
 # WOOCOMMERCE_WEBHOOK_KEY (SECRET_KEY when empty); changing it means shops reconnect.
 WOOCOMMERCE_RATE_LIMIT = env.float("WOOCOMMERCE_RATE_LIMIT", default=5.0)
 WOOCOMMERCE_WEBHOOK_KEY = env("WOOCOMMERCE_WEBHOOK_KEY", default="")
+# TikTok Shop Partner API (202309 generation). TikTok returns sellers to the redirect URL registered in
+# Partner Center: <site>/marketplaces/connect/tiktok/callback/. The app secret also signs webhooks.
+TIKTOK_API_HOST = env("TIKTOK_API_HOST", default="https://open-api.tiktokglobalshop.com")
+TIKTOK_AUTH_HOST = env("TIKTOK_AUTH_HOST", default="https://auth.tiktok-shops.com")
+TIKTOK_AUTHORIZE_URL = env("TIKTOK_AUTHORIZE_URL", default="https://services.tiktokshop.com/open/authorize")
+TIKTOK_APP_KEY = env("TIKTOK_APP_KEY", default="")
+TIKTOK_APP_SECRET = env("TIKTOK_APP_SECRET", default="")
+TIKTOK_SERVICE_ID = env("TIKTOK_SERVICE_ID", default="")
+TIKTOK_RATE_LIMIT = env.float("TIKTOK_RATE_LIMIT", default=40.0)
