@@ -23,8 +23,9 @@ REQUESTS = 100
 
 
 def generate() -> dict:
-    """Fill the database: register, businesses (the first ones also on the register), shops, products and
-    listings (some delisted), and today's snapshot copied back over 365 days with a rising share."""
+    """Fill the database: register, businesses (the first ones also on the register), shops, products,
+    listings (some delisted, failed or paused for a while) with their status log (most of them), orders over
+    the last year, and today's snapshot copied back over 365 days with a rising share."""
     from django.db import connection
     from django.utils import timezone
 
@@ -58,9 +59,9 @@ def generate() -> dict:
         c.execute(f"""
             INSERT INTO marketplace_connectors_marketplaceaccount (business_id, marketplace, external_shop_id, shop_name,
                 status, access_token_encrypted, refresh_token_encrypted, status_reason, logistics_channel_id,
-                created_at, updated_at)
+                stock_buffer, stock_push_requested, connected_at, created_at, updated_at)
             SELECT b.id, CASE WHEN b.id %% 3 = 0 THEN 'lazada' ELSE 'shopee' END, 'bench-' || b.id, b.legal_name,
-                   'active', '', '', '', '', now(), now()
+                   'active', '', '', '', '', 0, false, now() - interval '1 year', now(), now()
             FROM businesses_business b ORDER BY b.id LIMIT {shops}""", [])
         c.execute(f"""
             INSERT INTO catalog_product (business_id, key, name, description, brand, status, option1_name, option2_name,
@@ -79,9 +80,42 @@ def generate() -> dict:
                         ELSE now() END,
                    now() - ((a.id * 7) %% 365) * interval '1 day'
             FROM catalog_product p JOIN marketplace_connectors_marketplaceaccount a ON a.business_id = p.business_id""", [])
+        # The listings' status log (ListingStatusChange), as the sync writes it: "live" at publication, then
+        # "delisted" or "failed" when they left; shops with id % 7 = 1 paused everything for 10 days 40 days
+        # after publishing. Shops with id % 10 = 5 have no log at all (published before the log existed).
+        c.execute("""
+            INSERT INTO marketplace_connectors_listingstatuschange (listing_id, old_status, new_status, reason, changed_at)
+            SELECT l.id, e.old_status, e.new_status, '', e.changed_at
+            FROM marketplace_connectors_listingbinding l
+            CROSS JOIN LATERAL (VALUES
+                (1, '', 'live', l.published_at, true),
+                (2, 'live', 'delisted', l.updated_at, l.status = 'delisted'),
+                (2, 'live', 'failed', LEAST(now(), l.published_at + interval '10 days'), l.status = 'failed'),
+                (2, 'live', 'paused', l.published_at + interval '40 days',
+                 l.status = 'live' AND l.account_id %% 7 = 1 AND l.published_at + interval '50 days' < now()),
+                (3, 'paused', 'live', l.published_at + interval '50 days',
+                 l.status = 'live' AND l.account_id %% 7 = 1 AND l.published_at + interval '50 days' < now())
+            ) AS e(n, old_status, new_status, changed_at, applies)
+            WHERE e.applies AND l.account_id %% 10 <> 5
+            ORDER BY l.id, e.n""", [])
+        # Orders: two shops in three received 15 orders spread over the last year.
+        c.execute("""
+            INSERT INTO marketplace_connectors_order (account_id, business_id, marketplace, external_id, status,
+                marketplace_status, ordered_at, remote_updated_at, total_vnd, moves_stock, oversold, imported_at,
+                updated_at)
+            SELECT a.id, a.business_id, a.marketplace, 'B' || a.id || '-' || s,
+                   CASE WHEN s %% 9 = 0 THEN 'cancelled' ELSE 'delivered' END, '',
+                   now() - ((a.id * 13 + s * 29) %% 365) * interval '1 day' - s * interval '1 hour',
+                   now() - ((a.id * 13 + s * 29) %% 365) * interval '1 day', 150000, true, false, now(), now()
+            FROM marketplace_connectors_marketplaceaccount a, generate_series(1, 15) s
+            WHERE a.id %% 3 <> 2""", [])
         c.execute("ANALYZE")
         c.execute("SELECT count(*) FROM marketplace_connectors_listingbinding")
         listings = c.fetchone()[0]
+        c.execute("SELECT count(*) FROM marketplace_connectors_listingstatuschange")
+        status_changes = c.fetchone()[0]
+        c.execute("SELECT count(*) FROM marketplace_connectors_order")
+        orders = c.fetchone()[0]
     generated = time.perf_counter() - started
 
     from adoption.indicator import snapshot_store
@@ -107,8 +141,8 @@ def generate() -> dict:
         c.execute("ANALYZE")
         c.execute("SELECT count(*) FROM adoption_snapshotrow")
         snapshot_rows = c.fetchone()[0]
-    return {"generated_s": generated, "listings": listings, "one_day_s": one_day, "nightly_s": nightly,
-            "snapshot_rows": snapshot_rows}
+    return {"generated_s": generated, "listings": listings, "status_changes": status_changes, "orders": orders,
+            "one_day_s": one_day, "nightly_s": nightly, "snapshot_rows": snapshot_rows}
 
 
 def measure() -> dict:
@@ -163,6 +197,7 @@ def run() -> list[dict]:
             r = run_step("bench_adoption", "measure", database_url=db.url)
         version = r["database_version"]
         data_note = (f"{REGISTER:,} register entries, {BUSINESSES:,} businesses, {r['listings']:,} listings, "
+                     f"{r['status_changes']:,} listing status changes, {r['orders']:,} orders, "
                      f"{r['snapshot_rows']:,} snapshot rows{scale_note}")
         results.append({**measurement("nightly snapshot (yesterday + today)", r["nightly_s"], "s", target=60,
                                       database=db.label, notes=data_note), "database_version": version})

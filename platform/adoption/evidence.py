@@ -50,7 +50,8 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import Lead, RowNumber
 
 from marketplace_connectors.models import (
     AccountStatus,
@@ -92,37 +93,40 @@ def order_window(day: datetime.date) -> tuple[datetime.datetime, datetime.dateti
 
 
 def listing_evidence(*, day: datetime.date, business_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
-    """Business id -> marketplaces on which it had a listing live at some moment of ``day`` (one query).
-    See the module docstring for the rule and its fallbacks."""
+    """Business id -> marketplaces on which it had a listing live at some moment of ``day``. See the module
+    docstring for the rule and its fallbacks. Two set-based queries (listings with a log, listings without
+    one), each one pass over its tables whatever the number of listings."""
     start, end = day_start(day), day_end(day)
-    changes = ListingStatusChange.objects.filter(listing_id=OuterRef("pk"))
-    # A later change of the same listing (ties on changed_at are ordered by id, like the log itself) at or
-    # before the start of D closes a live stretch before D begins.
-    closed_before_day = ListingStatusChange.objects.filter(
-        listing_id=OuterRef("listing_id"), changed_at__lte=start,
-    ).filter(Q(changed_at__gt=OuterRef("changed_at")) | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk")))
-    live_stretch_on_day = changes.filter(new_status=ListingStatus.LIVE, changed_at__lt=end).filter(
-        ~Exists(closed_before_day))
-    first_change = Subquery(changes.order_by("changed_at", "pk").values("changed_at")[:1])
-    qs = (
-        ListingBinding.objects.annotate(first_change_at=first_change)
-        .filter(
-            # From the log (a listing with a live stretch on D has a log).
-            Exists(live_stretch_on_day)
-            # Before the first logged change: live from the first publication, when that came earlier.
-            | Q(published_at__lt=end, first_change_at__gt=start) & Q(published_at__lt=F("first_change_at"))
-            # No log at all: reconstructed from the listing's own fields.
-            | Q(first_change_at__isnull=True)
-            & (Q(published_at__lt=end) | Q(published_at__isnull=True, created_at__lt=end))
-            & (Q(status=ListingStatus.LIVE) | Q(published_at__isnull=False, updated_at__gte=start))
-        )
-        .exclude(_disconnected_before(start, prefix="account__"))
+    ids = list(business_ids) if business_ids is not None else None
+    # One pass over the log: each change with the time of the listing's next change (its stretch ends there)
+    # and whether it is the listing's first (before it, the listing is judged by its publication).
+    order = [F("changed_at").asc(), F("pk").asc()]
+    log = ListingStatusChange.objects.annotate(
+        next_at=Window(Lead("changed_at"), partition_by=[F("listing_id")], order_by=order),
+        position=Window(RowNumber(), partition_by=[F("listing_id")], order_by=order),
+        published_at=F("listing__published_at"),
     )
-    if business_ids is not None:
-        qs = qs.filter(account__business_id__in=list(business_ids))
+    if ids is not None:
+        log = log.filter(listing__account__business_id__in=ids)
+    live_on_day = log.filter(
+        Q(new_status=ListingStatus.LIVE, changed_at__lt=end) & (Q(next_at__isnull=True) | Q(next_at__gt=start))
+        | Q(position=1, changed_at__gt=start, published_at__lt=end) & Q(published_at__lt=F("changed_at"))
+    ).values("listing_id")
+    from_log = ListingBinding.objects.filter(pk__in=live_on_day)
+    # No log at all: reconstructed from the listing's own fields.
+    without_log = ListingBinding.objects.filter(
+        ~Exists(ListingStatusChange.objects.filter(listing_id=OuterRef("pk"))),
+        Q(published_at__lt=end) | Q(published_at__isnull=True, created_at__lt=end),
+        Q(status=ListingStatus.LIVE) | Q(published_at__isnull=False, updated_at__gte=start),
+    )
     result: dict[int, set[str]] = defaultdict(set)
-    for business_id, marketplace in qs.order_by().values_list("account__business_id", "account__marketplace").distinct():
-        result[business_id].add(marketplace)
+    for qs in (from_log, without_log):
+        qs = qs.exclude(_disconnected_before(start, prefix="account__"))
+        if ids is not None:
+            qs = qs.filter(account__business_id__in=ids)
+        for business_id, marketplace in qs.order_by().values_list("account__business_id",
+                                                                   "account__marketplace").distinct():
+            result[business_id].add(marketplace)
     return dict(result)
 
 
