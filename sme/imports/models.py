@@ -61,6 +61,8 @@ class ImportJob(models.Model):
     # The plan at preview time, then the result: {"created": n, "updated": n, "unchanged": n, "failed": n}.
     planned = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # The plan's active-product limit at preview, then at the run (services.Activation.as_dict()).
+    activation = models.JSONField(default=dict, blank=True)
     failed_rows = models.JSONField(default=list, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,7 +5,10 @@ Jobs store codes (not sentences), so an owner reading in Vietnamese and an advis
 
 from dataclasses import asdict, dataclass, field
 
+from babel.numbers import format_decimal
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .columns import COLUMNS_BY_KEY
 
@@ -85,3 +88,58 @@ class FileRejected(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__(", ".join(p.code for p in problems))
+
+
+def _count(value: int) -> str:
+    """A count grouped the way the active language writes it (1.000 in Vietnamese, 1,000 in English)."""
+    language = (translation.get_language() or "vi").split("-")[0]
+    return format_decimal(value, locale="en_US" if language == "en" else "vi_VN")
+
+
+def _plan_name(code: str) -> str:
+    from sme.billing.models import PlanCode
+    from sme.billing.selectors import plan_get_by_code
+
+    if code in PlanCode.values:
+        return str(PlanCode(code).label)
+    plan = plan_get_by_code(code=code)
+    return plan.display_name if plan else code
+
+
+def activation_messages(activation: dict, *, done: bool) -> list[str]:
+    """Sentences (active language) about the plan's active-product limit for a stored ``Activation``:
+    how many products the import puts on sale and, when the plan does not allow them all, how many stay
+    drafts and which plan allows them. ``done``: the run has finished (past tense) or it is a preview."""
+    activating, held = activation.get("activating", 0), activation.get("held", 0)
+    if not activating:
+        return []
+    going_live = activating - held
+    if done:
+        messages = [ngettext("%(n)s product was put on sale (active).", "%(n)s products were put on sale (active).",
+                             going_live) % {"n": _count(going_live)}] if going_live else []
+    else:
+        messages = [ngettext("%(n)s product will be put on sale (active).",
+                             "%(n)s products will be put on sale (active).", going_live) % {"n": _count(going_live)}]
+    if not held:
+        return messages
+    params = {"plan": _plan_name(activation.get("plan", "")), "limit": _count(activation.get("limit") or 0),
+              "count": _count(activation.get("active_now", 0)), "n": _count(held)}
+    if done:
+        messages.append(ngettext(
+            "The %(plan)s plan allows %(limit)s active products; already active: %(count)s. "
+            "So %(n)s product marked active in the sheet was imported as a draft (not on sale).",
+            "The %(plan)s plan allows %(limit)s active products; already active: %(count)s. "
+            "So %(n)s products marked active in the sheet were imported as drafts (not on sale).", held) % params)
+    else:
+        messages.append(ngettext(
+            "The %(plan)s plan allows %(limit)s active products; active now: %(count)s. "
+            "%(n)s product marked active in the sheet exceeds the plan and will be imported as a draft (not on sale).",
+            "The %(plan)s plan allows %(limit)s active products; active now: %(count)s. "
+            "%(n)s products marked active in the sheet exceed the plan and will be imported as drafts (not on sale).",
+            held) % params)
+    if activation.get("upgrade"):
+        messages.append(str(_("The %(plan)s plan allows them all (see Plan and billing).")
+                            % {"plan": _plan_name(activation["upgrade"])}))
+    else:
+        messages.append(str(_("No plan allows that many; archive some products first.")))
+    return messages

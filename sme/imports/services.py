@@ -8,7 +8,7 @@ half way, the catalog is exactly as it was (photo files written so far are remov
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -17,6 +17,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from sme.billing.models import Feature
+from sme.billing.selectors import business_plan_limits, plan_cheapest_allowing
 from sme.businesses.models import Business
 from sme.catalog.images import image_check
 from sme.catalog.models import Product, ProductImage, ProductStatus, StockReason, Variant
@@ -50,11 +52,31 @@ class ProductPlan:
 
 
 @dataclass
+class Activation:
+    """How the import stays within the plan's active-product limit (issue 8): products the sheet marks active
+    beyond what the plan allows are imported inactive (new ones as drafts, existing ones keep their status).
+
+    Stored on the job as a dict (``as_dict``); the page renders it in the reader's language.
+    """
+
+    activating: int = 0  # products the sheet would make active (new, or not active now)
+    held: int = 0  # of those, how many stay inactive because of the plan
+    active_now: int = 0  # active products in the catalog now (minus those the sheet makes inactive)
+    limit: int | None = None  # the plan's limit; None = unlimited
+    plan: str = ""  # plan code
+    upgrade: str = ""  # code of the cheapest plan that allows them all ("" when none does)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
 class Plan:
     products: list[ProductPlan]
     outcomes: dict[int, str]  # row number -> created / updated / unchanged / failed
     rows: list[ParsedRow]
     variants_by_sku: dict[str, Variant] = field(default_factory=dict)  # the catalog's variants when planned
+    activation: Activation = field(default_factory=Activation)
 
     def counts(self) -> dict[str, int]:
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, FAILED: 0}
@@ -139,12 +161,13 @@ def import_plan(*, business: Business, rows: list[ParsedRow], photos: PhotoArchi
         if row.ok:
             groups.setdefault(row.product_key, []).append(row)
 
-    plans: list[ProductPlan] = []
+    plans = [ProductPlan(key=key, rows=group, product=products_by_key.get(key),
+                         values=_product_values(group[0].product)) for key, group in groups.items()]
+    activation = _activation_limit(business=business, plans=plans,
+                                   active_now=sum(p.status == ProductStatus.ACTIVE for p in products_by_id.values()))
     outcomes: dict[int, str] = {}
-    for key, group in groups.items():
-        product = products_by_key.get(key)
-        values = _product_values(group[0].product)
-        plan = ProductPlan(key=key, rows=group, product=product, values=values)
+    for plan in plans:
+        group, product, values = plan.rows, plan.product, plan.values
         known = images_by_product.get(product.pk, set()) if product else set()
         for row in group:
             names = list(row.product.get("images", []))
@@ -171,11 +194,38 @@ def import_plan(*, business: Business, rows: list[ParsedRow], photos: PhotoArchi
             if position == 0 and (plan.changed or plan.photos_to_add):
                 same = False
             outcomes[row.number] = UNCHANGED if same else UPDATED
-        plans.append(plan)
     for row in rows:
         if not row.ok:
             outcomes[row.number] = FAILED
-    return Plan(products=plans, outcomes=outcomes, rows=rows, variants_by_sku=variants_by_sku)
+    return Plan(products=plans, outcomes=outcomes, rows=rows, variants_by_sku=variants_by_sku,
+                activation=activation)
+
+
+def _activation_limit(*, business: Business, plans: list[ProductPlan], active_now: int) -> Activation:
+    """Hold back the activations the plan does not allow, in sheet order: the first products marked active get
+    the free places. Products the sheet makes inactive free their places first. Changes ``plans`` in place."""
+    leaving = 0
+    activating: list[ProductPlan] = []
+    for p in plans:
+        current = p.product.status if p.product else None
+        wanted = p.values.get("status") or current or ProductStatus.DRAFT
+        if current == ProductStatus.ACTIVE and wanted != ProductStatus.ACTIVE:
+            leaving += 1
+        elif wanted == ProductStatus.ACTIVE and current != ProductStatus.ACTIVE:
+            activating.append(p)
+    limits = business_plan_limits(business=business)
+    result = Activation(activating=len(activating), active_now=active_now - leaving,
+                        limit=limits.max_active_products, plan=limits.plan_code)
+    if not activating or limits.allows(Feature.ACTIVE_PRODUCT, count=result.active_now + len(activating)):
+        return result
+    free = max(0, (limits.max_active_products or 0) - result.active_now)
+    for p in activating[free:]:
+        # New products become drafts; existing ones keep the status they have (their other changes apply).
+        p.values["status"] = p.product.status if p.product else ProductStatus.DRAFT
+    result.held = len(activating) - free
+    upgrade = plan_cheapest_allowing(feature=Feature.ACTIVE_PRODUCT, count=result.active_now + len(activating))
+    result.upgrade = upgrade.code if upgrade else ""
+    return result
 
 
 # --- Applying (one transaction) ----------------------------------------------------------------
@@ -336,6 +386,7 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
     job.total_rows = len(rows)
     job.problems = _problems_of(rows)
     job.planned = plan.counts()
+    job.activation = plan.activation.as_dict()
     job.status = ImportStatus.PREVIEW
     job.save()
     return job
@@ -429,6 +480,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     job.problems = _problems_of(rows)
     job.failed_rows = _failed_rows(rows)
     job.summary = plan.counts()
+    job.activation = plan.activation.as_dict()
     job.finished_at = timezone.now()
     job.save()
     return job

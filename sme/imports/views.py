@@ -13,7 +13,7 @@ from sme.businesses.context import business_required
 from . import selectors
 from .forms import UploadForm
 from .models import ImportStatus
-from .problems import column_label, problem_message
+from .problems import activation_messages, column_label, problem_message
 from .sample import SAMPLE_PATH
 from .services import import_job_confirm, import_job_create, import_job_discard
 from .sheets import export_workbook, report_workbook, template_workbook
@@ -73,6 +73,8 @@ def job_detail(request, job_id: int):
         "job": job,
         "statuses": ImportStatus,
         "file_problems": [problem_message(p) for p in job.file_problems],
+        "activation_messages": activation_messages(job.activation, done=job.status == ImportStatus.SUCCEEDED),
+        "activation_held": bool(job.activation.get("held")),
         "problems": _problem_rows(job),
         "problem_count": len(job.problems),
         "failed_row_count": len({p.get("row") for p in job.problems if p.get("row")}),
