@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Product, ProductImage, ProductStatus
+from .models import Category, DocumentKind, Product, ProductImage, ProductStatus
 from .numbers import NumberFormatError, parse_decimal_vn, parse_int_vn
 from .services import ProductInput, VariantInput
 from .text import text_clean
@@ -190,3 +190,21 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids")] if self.data else []
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, JPEG or PNG, up to 5 MB. A clear photo of the paper is fine."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    expires_on = forms.DateField(label=_("Expires on (if any)"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", _("The expiry date is before the issue date."))
+        return cleaned

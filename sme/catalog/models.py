@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .storage import private_storage
+
 
 class Category(models.Model):
     """The platform's product taxonomy (seeded by a data migration with the province's typical products)."""
@@ -198,3 +200,54 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id} {self.delta:+d} ({self.reason})"
+
+
+class DocumentKind(models.TextChoices):
+    """Papers marketplaces ask for in some categories (Tiki: certificates for food, cosmetics...)."""
+
+    FOOD_SAFETY_CERTIFICATE = "food_safety_certificate", _("Food safety eligibility certificate")
+    SELF_DECLARATION = "self_declaration", _("Product quality self-declaration")
+    OCOP_CERTIFICATE = "ocop_certificate", _("OCOP certificate")
+    TEST_REPORT = "test_report", _("Test report")
+    OTHER = "other", _("Other document")
+
+
+def _document_path(instance: "ProductDocument", filename: str) -> str:
+    return f"catalog/documents/{instance.product.business_id}/{instance.product_id}/{filename}"
+
+
+class ProductDocument(models.Model):
+    """A certificate or declaration about a product (PDF, JPEG or PNG up to 5 MB, checked by content).
+
+    Kept in private storage (never a public URL): members download it through the catalog, connectors read it
+    with ``file.open()`` to attach it to a listing. Added and removed only by ``documents.py``.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_document_path)
+    # What the content is (decided from the bytes, not the name) and the name the owner uploaded.
+    content_type = models.CharField(max_length=32)
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-issued_on", "-id"]
+        verbose_name = _("product document")
+        verbose_name_plural = _("product documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                name="productdocument_expires_after_issued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.original_name or self.pk})"

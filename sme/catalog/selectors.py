@@ -3,15 +3,18 @@
 Every function that takes an id also takes the business, so a stranger's id is a 404, never someone's data.
 """
 
+import datetime
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from sme.businesses.models import Business
 
-from .models import Category, Product, ProductImage, ProductStatus, StockMovement, Variant
+from .models import Category, Product, ProductDocument, ProductImage, ProductStatus, StockMovement, Variant
 from .text import text_fold
 
 
@@ -164,3 +167,28 @@ def stock_movement_list_for_business(*, business: Business, since=None) -> Query
     if since is not None:
         qs = qs.filter(created_at__gt=since)
     return qs
+
+
+def product_document_list(*, product: Product) -> QuerySet[ProductDocument]:
+    """The documents of ``product`` (certificates, declarations, test reports), by kind then newest issue date.
+
+    Connectors read a file with ``document.file.open("rb")``; ``content_type`` is application/pdf, image/jpeg or
+    image/png; ``kind`` is a ``DocumentKind`` value.
+    """
+    return product.documents.select_related("uploaded_by")
+
+
+def product_document_list_valid(*, product: Product, on: datetime.date | None = None) -> QuerySet[ProductDocument]:
+    """The documents of ``product`` not expired on ``on`` (today by default): what a marketplace may be sent."""
+    on = on or timezone.localdate()
+    return product.documents.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+
+
+def product_document_get(*, business: Business, product_id: int, document_id: int) -> ProductDocument:
+    """The document if it belongs to the product and the product to ``business``; Http404 otherwise."""
+    return get_object_or_404(
+        ProductDocument.objects.select_related("product"),
+        product__business=business,
+        product_id=product_id,
+        pk=document_id,
+    )

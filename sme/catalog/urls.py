@@ -11,4 +11,8 @@ urlpatterns = [
     path("<int:product_id>/photos/<int:image_id>/delete/", views.image_delete_view, name="image_delete"),
     path("<int:product_id>/photos/<int:image_id>/move/", views.image_move_view, name="image_move"),
     path("variants/<int:variant_id>/stock/", views.variant_stock, name="variant_stock"),
+    path("<int:product_id>/documents/", views.document_add_view, name="document_add"),
+    path("<int:product_id>/documents/<int:document_id>/", views.document_download_view, name="document_download"),
+    path("<int:product_id>/documents/<int:document_id>/delete/", views.document_delete_view,
+         name="document_delete"),
 ]

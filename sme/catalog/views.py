@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -18,7 +19,15 @@ from sme.businesses.context import business_required
 from sme.money import format_vnd
 
 from . import selectors
-from .forms import BulkActionForm, ImageUploadForm, ProductForm, StockSetForm, VariantFormSet
+from .documents import product_document_add, product_document_delete
+from .forms import (
+    BulkActionForm,
+    DocumentUploadForm,
+    ImageUploadForm,
+    ProductForm,
+    StockSetForm,
+    VariantFormSet,
+)
 from .models import ProductStatus, StockReason
 from .services import (
     image_add,
@@ -187,6 +196,7 @@ def product_edit(request, product_id: int):
             return redirect("catalog:product_edit", product_id=product.pk)
     return render(request, "catalog/product_form.html", {
         "form": form, "formset": formset, "product": product, "images": images,
+        "documents": selectors.product_document_list(product=product), "document_form": DocumentUploadForm(),
     })
 
 
@@ -246,3 +256,55 @@ def variant_stock(request, variant_id: int):
         return redirect("catalog:variant_stock", variant_id=variant.pk)
     movements = selectors.stock_movement_list_for_variant(variant=variant)[:100]
     return render(request, "catalog/variant_stock.html", {"variant": variant, "form": form, "movements": movements})
+
+
+def _documents_url(product_id: int) -> str:
+    return reverse("catalog:product_edit", args=[product_id]) + "#documents"
+
+
+@require_POST
+@business_required
+def document_add_view(request, product_id: int):
+    """Upload a certificate or declaration for the product (section on the product page)."""
+    product = selectors.product_get(business=request.business, product_id=product_id)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_documents_url(product.pk))
+    upload = form.cleaned_data["file"]
+    try:
+        product_document_add(
+            product=product, kind=form.cleaned_data["kind"], data=upload.read(), name=upload.name,
+            issued_on=form.cleaned_data["issued_on"], expires_on=form.cleaned_data["expires_on"], actor=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Document added."))
+    return redirect(_documents_url(product.pk))
+
+
+@require_POST
+@business_required
+def document_delete_view(request, product_id: int, document_id: int):
+    document = selectors.product_document_get(business=request.business, product_id=product_id,
+                                              document_id=document_id)
+    product_document_delete(document=document, actor=request.user)
+    messages.success(request, _("Document deleted."))
+    return redirect(_documents_url(product_id))
+
+
+@business_required
+def document_download_view(request, product_id: int, document_id: int):
+    """The document's file, to members of the business only (the storage has no public URL)."""
+    document = selectors.product_document_get(business=request.business, product_id=product_id,
+                                              document_id=document_id)
+    filename = f"{document.kind}-{document.issued_on:%Y%m%d}.{document.file.name.rsplit('.', 1)[-1]}"
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
+                            filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
