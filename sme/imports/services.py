@@ -515,6 +515,10 @@ def import_job_sheet_limit_bytes() -> int:
 
 def import_job_mark_failed(*, job_id: int, error_code: str) -> None:
     """Record an unexpected crash of a run; the transaction was rolled back so the catalog is unchanged."""
-    ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+    marked = ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
         status=ImportStatus.FAILED, error_code=error_code[:64], stage="", finished_at=timezone.now()
     )
+    if marked:
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is not None:
+            _checked_rows_delete(job)

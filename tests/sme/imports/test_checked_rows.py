@@ -117,3 +117,23 @@ def test_discarding_a_preview_removes_the_stored_rows(owner):
     stored = Path(job.checked_rows.path)
     assert import_job_discard(job=job)
     assert not stored.exists()
+
+
+def test_a_crashed_run_is_marked_failed_and_its_stored_rows_removed(owner, monkeypatch):
+    # given a previewed job, and a run that crashes with an error the run does not expect
+    header = ["product_key", "name", "sku", "price", "stock"]
+    job = _preview(owner, csv_bytes(header, [["NEM", "Nem Lai Vung", "NEM-1", "150.000", "12"]]), name="n.csv")
+    stored = Path(job.checked_rows.path)
+
+    def crash(**kwargs):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr("sme.imports.services.stock_set_many", crash)
+    # when
+    with pytest.raises(RuntimeError):
+        _confirm(job)
+    # then
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (ImportStatus.FAILED, "RuntimeError")
+    assert not Product.objects.filter(business=owner.business).exists()
+    assert not stored.exists()
