@@ -1,32 +1,11 @@
 """An import job: the uploaded sheet (and photo .zip), its preview problems, progress and summary."""
 
-import os
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class PrivateStorage(FileSystemStorage):
-    """Uploaded sheets hold business data: kept outside MEDIA_ROOT's public URL space, never served."""
-
-    # Read the settings on every use (not cached) so a changed MEDIA_ROOT, as in tests, is followed.
-    @property
-    def base_location(self):
-        return getattr(settings, "PRIVATE_MEDIA_ROOT", "") or str(Path(settings.MEDIA_ROOT).parent / "private")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise NotImplementedError("Private files have no URL")
-
-
-def private_storage():
-    return PrivateStorage()
+# Uploaded sheets hold business data: private storage, never served (migrations name it from here).
+from sme.catalog.storage import private_storage
 
 
 class ImportStatus(models.TextChoices):
