@@ -83,8 +83,7 @@ def main() -> int:
 
     django.setup()
     only = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]
-    previous = {m["name"]: m.group(0) for m in SECTION.finditer(OUTPUT.read_text())} if OUTPUT.exists() else {}
-    sections = dict(previous) if only else {}
+    sections: dict[str, str] = {}
     failed = False
     versions: set[str] = set()
     for name in discover(only):
@@ -113,6 +112,10 @@ def main() -> int:
         f"| Database engines | {', '.join(sorted(versions)) or 'see sections'} |", "",
     ]
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    if only:
+        # Read the other sections only now: another run may have rewritten the file while this one ran.
+        previous = {m["name"]: m.group(0) for m in SECTION.finditer(OUTPUT.read_text())} if OUTPUT.exists() else {}
+        sections = {**previous, **sections}
     OUTPUT.write_text("\n".join(header) + "\n" + "\n".join(sections[k] for k in sorted(sections)))
     print(f"wrote {OUTPUT}")
     return 1 if failed else 0

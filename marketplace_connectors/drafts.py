@@ -14,8 +14,9 @@ from decimal import Decimal
 from PIL import Image
 
 from sme.catalog.models import Product, ProductImage
+from sme.catalog.selectors import product_document_list_valid
 
-from .base import ImageDraft, ListingDraft, VariantDraft
+from .base import DocumentDraft, ImageDraft, ListingDraft, VariantDraft
 from .models import CategoryMapping, MarketplaceAccount
 
 
@@ -49,6 +50,21 @@ def image_draft(image: ProductImage, *, with_content: bool) -> ImageDraft:
         size = 0
     filename = os.path.splitext(name)[0] + ".jpg" if convertible else name
     return ImageDraft(key=f"{image.pk}:{image.sha256[:16]}", filename=filename, size_bytes=size)
+
+
+def document_drafts(product: Product, *, with_content: bool) -> tuple[DocumentDraft, ...]:
+    """The product's documents still valid today (certificates marketplaces may ask for). Always listed, so
+    validation sees which kinds the owner has; the bytes are read only ``with_content``."""
+    drafts = []
+    for document in product_document_list_valid(product=product):
+        content = b""
+        if with_content:
+            with document.file.open("rb") as handle:
+                content = handle.read()
+        drafts.append(DocumentDraft(key=f"{document.pk}:{document.sha256[:16]}", kind=document.kind,
+                                    filename=document.original_name or os.path.basename(document.file.name),
+                                    size_bytes=document.size, content=content))
+    return tuple(drafts)
 
 
 def listing_sku(product: Product, variants: list) -> str:
@@ -102,4 +118,5 @@ def listing_draft(
         variation_name=tier_name,
         shipping_channel_id=account.logistics_channel_id,
         category_is_leaf=category_is_leaf,
+        documents=document_drafts(product, with_content=with_images),
     )

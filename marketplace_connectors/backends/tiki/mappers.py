@@ -60,10 +60,10 @@ DEFAULT_RULES = {
 # Tiki's document codes -> sme.catalog's document kinds. Codes Tiki adds later keep their own name, so
 # validate still asks for them by the name Tiki gives.
 DOCUMENT_KINDS = {
-    "food_safety": "food_safety",  # Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm
-    "product_announcement": "product_announcement",  # Bản tự công bố sản phẩm
-    "quality_certificate": "quality_certificate",
-    "ocop": "ocop",
+    "food_safety": "food_safety_certificate",  # Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm
+    "product_announcement": "self_declaration",  # Bản tự công bố sản phẩm
+    "quality_certificate": "test_report",  # Phiếu kết quả kiểm nghiệm / chứng nhận chất lượng
+    "ocop": "ocop_certificate",
 }
 
 REVIEW_STATES = {

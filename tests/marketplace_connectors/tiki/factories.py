@@ -23,6 +23,6 @@ def draft(*, sku: str = "SEN-1", category: str = SWEETS, variants: int = 2, docu
     )
 
 
-def certificate(kind: str = "food_safety") -> DocumentDraft:
+def certificate(kind: str = "food_safety_certificate") -> DocumentDraft:
     content = b"%PDF-1.4 giay chung nhan ATTP"
     return DocumentDraft(key="doc-1", kind=kind, filename="attp.pdf", size_bytes=len(content), content=content)

@@ -75,7 +75,7 @@ def test_a_rejected_request_reports_tikis_reason(tiki, connector, creds):
 
 def test_listing_rules_name_the_certificate_a_category_needs_and_validate_asks_for_it_in_vietnamese(tiki, connector, creds):
     rules = connector.listing_rules(credentials=creds, category_id=FOOD)
-    assert rules["required_documents"] == [{"kind": "food_safety", "document_id": "7",
+    assert rules["required_documents"] == [{"kind": "food_safety_certificate", "document_id": "7",
                                             "name": "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm"}]
     with translation.override("vi"):
         problems = connector.validate(draft=draft(category=FOOD), rules=rules)

@@ -54,7 +54,7 @@ def test_failed_updates_read_per_item_failures():
 
 def test_validate_speaks_vietnamese_and_accepts_a_complete_draft(tiki_locale, settings):
     settings.LOCALE_PATHS = [*settings.LOCALE_PATHS, str(tiki_locale)]
-    rules = {"required_documents": [{"kind": "food_safety", "document_id": "7", "name": "Giấy ATTP"}]}
+    rules = {"required_documents": [{"kind": "food_safety_certificate", "document_id": "7", "name": "Giấy ATTP"}]}
     assert mappers.validate(draft(documents=(certificate(),)), attributes=[ORIGIN], rules=rules) == []
     with translation.override("vi"):
         problems = mappers.validate(draft(price=0, name="x" * 256), attributes=[ORIGIN], rules=rules)
