@@ -185,13 +185,13 @@ class OnboardingStepPage(FallbackRoutingMixin, Page):
         return ids
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import journey_progress_for_request
+        from .progress import step_progress_for_request
 
         context = super().get_context(request, *args, **kwargs)
-        parent = self.get_parent().specific
-        progress = journey_progress_for_request(request=request, journey=parent)
+        # Only this step's own milestone is evaluated (the journey page evaluates them all).
+        progress = step_progress_for_request(request=request, step=self)
         context["progress"] = progress
-        context["state"] = progress.state_for(self) if progress else None
+        context["state"] = progress.state if progress else None
         context["target_marketplaces"] = progress.target_marketplaces if progress else frozenset()
         context["ticked"] = progress.ticked_items.get(self.translation_key, set()) if progress else set()
         # Visitors who are not owners (and editors previewing) see every marketplace's section.
