@@ -232,14 +232,15 @@ def push_events_accept(*, marketplace: str, events: Iterable[PushEvent]) -> int:
 
 
 # --- one stock ----------------------------------------------------------------------------------------
-def stock_push_business_soon(*, business_id: int) -> None:
-    """Ask every active shop of the business to push its stock, after the current transaction commits."""
+def stock_push_business_soon(*, business_id: int, manual: bool = False) -> None:
+    """Ask every active shop of the business to push its stock, after the current transaction commits
+    (automatic pushes only on plans with automatic sync; see ``stock_push_account``)."""
     from .tasks import stock_push_account_task
 
     ids = list(MarketplaceAccount.objects.filter(business_id=business_id, status=AccountStatus.ACTIVE)
                .values_list("pk", flat=True))
     for account_id in ids:
-        transaction.on_commit(lambda a=account_id: stock_push_account_task.delay(a))
+        transaction.on_commit(lambda a=account_id: stock_push_account_task.delay(a, manual))
 
 
 def stock_out_of_step(*, account: MarketplaceAccount):
@@ -280,9 +281,25 @@ def _rounds(rows: list[tuple[int, str, str, int]]) -> Iterable[list[tuple[int, s
         pending = rest
 
 
-def stock_push_account(*, account_id: int) -> dict[str, int]:
+def automatic_sync_allowed(*, business_id: int) -> bool:
+    """Whether the business's plan includes automatic stock sync (Free syncs by hand: "Push stock now")."""
+    from sme.billing.selectors import business_plan_limits
+    from sme.businesses.models import Business
+
+    business = Business.objects.filter(pk=business_id).first()
+    return business is not None and business_plan_limits(business=business).automatic_sync
+
+
+def stock_push_account(*, account_id: int, manual: bool = False) -> dict[str, int]:
     """Bring the shop's stock in step with the catalog. Only one push per shop runs at a time; a push
-    asked for meanwhile makes the running one go round again. Raises RetryableError to be retried."""
+    asked for meanwhile makes the running one go round again. Raises RetryableError to be retried.
+
+    Automatic pushes (after an order, on the schedule) run only when the plan includes automatic sync;
+    ``manual`` (the owner pressed "Push stock now") always runs."""
+    if not manual:
+        business_id = MarketplaceAccount.objects.filter(pk=account_id).values_list("business_id", flat=True).first()
+        if business_id is None or not automatic_sync_allowed(business_id=business_id):
+            return {"pushed": 0, "failed": 0, "skipped": 1}
     if not _claim_push(account_id):
         return {"pushed": 0, "failed": 0, "skipped": 1}
     pushed = failed = 0

@@ -376,5 +376,5 @@ def account_settings_update(*, account: MarketplaceAccount, stock_buffer: int, u
         account.stock_buffer = stock_buffer
         if before != stock_buffer:
             logger.info("account %s stock buffer %s -> %s by user %s", account.pk, before, stock_buffer, user.pk)
-            stock_push_business_soon(business_id=account.business_id)
+            stock_push_business_soon(business_id=account.business_id, manual=True)  # the owner asked
     return account

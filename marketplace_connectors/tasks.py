@@ -119,10 +119,10 @@ def orders_import_due_task() -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
-def stock_push_account_task(self, account_id: int) -> dict:
+def stock_push_account_task(self, account_id: int, manual: bool = False) -> dict:
     """Bring one shop's stock in step with the catalog (only the differences)."""
     try:
-        return order_sync.stock_push_account(account_id=account_id)
+        return order_sync.stock_push_account(account_id=account_id, manual=manual)
     except RetryableError as exc:
         return _retry(self, exc)
 

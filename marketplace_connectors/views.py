@@ -370,7 +370,7 @@ def account_settings(request, account_id: int):
 @require_POST
 def stock_push_now(request):
     """The impatient owner's button: push stock to every connected shop now."""
-    order_sync.stock_push_business_soon(business_id=request.business.pk)
+    order_sync.stock_push_business_soon(business_id=request.business.pk, manual=True)
     messages.success(request, _("Stock is being sent to every connected shop now."))
     return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "marketplaces:order_list")
 

@@ -24,6 +24,12 @@ from tests.marketplace_connectors.lazada.factories import map_rice as map_rice_l
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def growth_plan(settings):
+    """Automatic stock sync comes with paid plans; without Stripe every business runs on DEFAULT_PLAN."""
+    settings.DEFAULT_PLAN = "growth"
+
+
 def connect(connector, params, business, **fields):
     tokens = connector.exchange_code(params=params)
     account = AccountFactory(business=business, external_shop_id=tokens.shop_id, shop_name=tokens.shop_name or "",

@@ -29,6 +29,12 @@ from .factories import AccountFactory, BusinessFactory, make_product, map_rice, 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def growth_plan(settings):
+    """Automatic stock sync comes with paid plans; without Stripe every business runs on DEFAULT_PLAN."""
+    settings.DEFAULT_PLAN = "growth"
+
+
 def remote(order_id="240001", *, lines, status=OrderStatus.PENDING, minutes=0, created=None, line_status=None):
     now = timezone.now()
     return RemoteOrder(
@@ -300,3 +306,21 @@ def test_the_owner_picks_the_shipping_channel_of_new_listings(client, connected,
                 {"stock_buffer": "0", "logistics_channel_id": "424242"})
     connected.refresh_from_db()
     assert connected.logistics_channel_id == other
+
+
+def test_on_the_free_plan_stock_follows_only_when_the_owner_pushes(settings, client, connected, shopee,
+                                                                   django_capture_on_commit_callbacks):
+    map_rice(connected)
+    product = make_product(connected.business, n=11)
+    publish(connected, [product], django_capture_on_commit_callbacks)
+    settings.DEFAULT_PLAN = "free"
+    lazada = AccountFactory(business=connected.business, marketplace="lazada", external_shop_id="200002")
+    with django_capture_on_commit_callbacks(execute=True):
+        order_sync.order_apply(account=lazada, remote=remote("LZ-F", lines=[("GAO-0011-1", 4)]))
+    assert Variant.objects.get(sku="GAO-0011-1").stock == 16
+    assert shopee_stock(shopee, "GAO-0011-1") == 20  # Free syncs by hand
+    membership = owner_membership(connected.business)
+    client.force_login(membership.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("marketplaces:stock_push_now"))
+    assert shopee_stock(shopee, "GAO-0011-1") == 16

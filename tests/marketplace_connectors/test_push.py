@@ -14,6 +14,12 @@ from sme.catalog.models import StockMovement, StockReason, Variant
 from .factories import make_product, map_rice
 
 
+@pytest.fixture(autouse=True)
+def growth_plan(settings):
+    """Automatic stock sync comes with paid plans; without Stripe every business runs on DEFAULT_PLAN."""
+    settings.DEFAULT_PLAN = "growth"
+
+
 def publish(account, products, capture):
     with capture(execute=True):
         sync.sync_run_start(account=account, kind="publish", product_ids=[p.pk for p in products])

@@ -10,3 +10,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # `make run` serves the sandbox marketplaces (manage.py run_sandbox_marketplaces) and connects to them.
 MARKETPLACE_SANDBOX = env.bool("MARKETPLACE_SANDBOX", default=True)
+# Without Stripe every business runs on DEFAULT_PLAN; the demo shows the whole journey, automatic stock
+# sync across marketplaces included, so it defaults to Growth here (production's default is Free).
+DEFAULT_PLAN = env("DEFAULT_PLAN", default="growth")
