@@ -207,8 +207,9 @@ def run() -> list[dict]:
                     Path(folder, name).mkdir()
                 broker = {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": folder,
                           "CELERY_RESULT_BACKEND": f"file://{folder}/results"}
-            saved = {k: os.environ.get(k) for k in [*broker, "CELERY_TASK_ALWAYS_EAGER"]}
-            os.environ.update(broker, CELERY_TASK_ALWAYS_EAGER="false")
+            # automatic stock sync is a paid-plan feature; without Stripe every business has DEFAULT_PLAN
+            saved = {k: os.environ.get(k) for k in [*broker, "CELERY_TASK_ALWAYS_EAGER", "DEFAULT_PLAN"]}
+            os.environ.update(broker, CELERY_TASK_ALWAYS_EAGER="false", DEFAULT_PLAN="growth")
             try:
                 r = run_step("bench_order_stock", "measure", database_url=db.url)
             finally:
