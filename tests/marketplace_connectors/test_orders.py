@@ -6,6 +6,7 @@ runs against the Shopee simulator.
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -324,3 +325,30 @@ def test_on_the_free_plan_stock_follows_only_when_the_owner_pushes(settings, cli
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("marketplaces:stock_push_now"))
     assert shopee_stock(shopee, "GAO-0011-1") == 16
+
+
+def test_the_scheduled_import_finds_orders_once_and_keeps_a_watermark(connected, shopee, django_capture_on_commit_callbacks):
+    from marketplace_connectors import tasks
+
+    map_rice(connected)
+    product = make_product(connected.business, n=12)
+    publish(connected, [product], django_capture_on_commit_callbacks)
+    order_sn = shopee.create_order(shop_id=connected.external_shop_id, items=[("GAO-0012-2", 2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.orders_import_due_task() == 1
+    order = Order.objects.get(marketplace="shopee", external_id=order_sn)
+    assert order.lines.get().stock_held == 2 and Variant.objects.get(sku="GAO-0012-2").stock == 19
+    connected.refresh_from_db()
+    assert connected.orders_synced_until is not None
+    # the next run overlaps the watermark and finds the same order: nothing moves twice
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.orders_import_due_task()
+    assert Variant.objects.get(sku="GAO-0012-2").stock == 19
+    assert StockMovement.objects.filter(reason=StockReason.ORDER).count() == 1
+    # a cancellation on the marketplace is found by the next import and gives the units back once
+    shopee.set_order_status(order_id=order_sn, status=OrderStatus.CANCELLED)
+    time.sleep(1.1)  # Shopee's times are whole seconds: let the change's second pass
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.orders_import_due_task()
+        tasks.orders_import_due_task()
+    assert Variant.objects.get(sku="GAO-0012-2").stock == 21
