@@ -1,5 +1,7 @@
-"""A new owner signs up, registers a household business and a company, invites staff who accept in another
-browser, and the staff member sees the business (phone-sized screen, Vietnamese)."""
+"""A new owner's first day: signs up, registers a household business and a company (a wrong check digit is
+refused), invites staff who accept in another browser, then adds a product with two variants and a photo,
+imports the sample sheet watching its progress, sees the summary and exports the catalog (phone-sized
+screen, Vietnamese)."""
 
 import re
 
@@ -8,6 +10,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from sme.businesses.models import Business, MemberRole, Membership
+
+from .test_catalog import build_catalog_import_and_export, queued_tasks  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +47,8 @@ def fill_business(page, *, legal_form, legal_name, identifier, sector, ward, str
     page.check("input[name=accept_privacy]")
 
 
-def test_owner_registers_two_businesses_and_invites_staff(live_server, page, browser, browser_context_args):
+def test_owner_registers_two_businesses_and_invites_staff(live_server, page, browser, browser_context_args,
+                                                          queued_tasks, tmp_path):  # noqa: F811
     base = live_server.url
 
     # given a new owner who signed up and logged in
@@ -144,3 +149,8 @@ def test_owner_registers_two_businesses_and_invites_staff(live_server, page, bro
             unlabeled[path] = names
     assert too_wide == {}
     assert unlabeled == {}
+
+    # and the day goes on in the catalog: a product with two variants and a photo, the sample sheet
+    # imported with its progress bar and summary, and the catalog exported
+    page.set_viewport_size({"width": 390, "height": 844})
+    build_catalog_import_and_export(page, base, Business.objects.get(legal_name="Công ty TNHH Sen Tháp Mười"), tmp_path)

@@ -36,7 +36,6 @@ def queued_tasks(settings, tmp_path):
 def test_owner_builds_a_catalog_imports_the_sample_and_exports(live_server, page, queued_tasks, tmp_path):
     base = live_server.url
     owner = member()
-    business = owner.business
 
     # given the owner is logged in
     page.goto(base + "/accounts/login/")
@@ -44,7 +43,11 @@ def test_owner_builds_a_catalog_imports_the_sample_and_exports(live_server, page
     page.fill("input[name=password]", DEFAULT_PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/me/")
+    build_catalog_import_and_export(page, base, owner.business, tmp_path)
 
+
+def build_catalog_import_and_export(page, base, business, tmp_path):
+    """The catalog half of an owner's first day (also the end of test_businesses' whole-day test)."""
     # when they add a product with two variants and a photo
     page.goto(base + "/catalog/")
     page.get_by_role("link", name="Thêm sản phẩm").click()
