@@ -194,6 +194,13 @@ class ShopeeClient:
     def init_tier_variation(self, body: dict) -> dict:
         return self.call("POST", "/api/v2/product/init_tier_variation", body=body)["response"]
 
+    def add_model(self, *, item_id: int, model_list: list[dict]) -> dict:
+        return self.call("POST", "/api/v2/product/add_model", body={"item_id": item_id, "model_list": model_list})["response"]
+
+    def update_tier_variation(self, *, item_id: int, tier_variation: list[dict]) -> dict:
+        return self.call("POST", "/api/v2/product/update_tier_variation",
+                         body={"item_id": item_id, "tier_variation": tier_variation})["response"]
+
     def get_model_list(self, *, item_id: int) -> dict:
         return self.call("GET", "/api/v2/product/get_model_list", params={"item_id": item_id})["response"]
 

@@ -162,21 +162,41 @@ class ShopeeConnector(Connector):
         return PublishResult(external_id=str(item_id), variant_ids_by_sku=variant_ids,
                              image_ids=dict(uploaded_images), calls=client.calls)
 
-    def _ensure_models(self, client: ShopeeClient, draft: ListingDraft, item_id: int) -> dict[str, str]:
-        """Variant ids by SKU; creates the tier variation when the item has none yet (idempotent)."""
+    def _ensure_models(self, client: ShopeeClient, draft: ListingDraft, item_id: int,
+                       known: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Variant ids by SKU for every draft variant, creating on Shopee what is missing: the tier variation
+        when the item has none yet, otherwise each missing model through add_model (after appending its new
+        option values to the tiers). Models are matched by model_sku first, so a retry creates nothing twice."""
         if not mappers.has_variations(draft):
             return {draft.variants[0].sku: "0"}
-        try:
-            existing = client.init_tier_variation(mappers.tier_variation_body(draft, item_id=item_id)).get("model") or []
-        except PermanentError as exc:
-            if "tier_variation_exists" not in exc.code:
-                raise
-            existing = client.get_model_list(item_id=item_id).get("model") or []
-        found = {str(m.get("model_sku") or ""): str(m["model_id"]) for m in existing}
-        missing = [v.sku for v in draft.variants if v.sku not in found]
+        ids = dict(known or {})
+        if all(v.sku in ids for v in draft.variants):
+            return ids
+        listed = client.get_model_list(item_id=item_id)
+        if not listed.get("tier_variation"):
+            try:
+                listed = client.init_tier_variation(mappers.tier_variation_body(draft, item_id=item_id))
+            except PermanentError as exc:
+                if "tier_variation_exists" not in exc.code:
+                    raise
+                listed = client.get_model_list(item_id=item_id)
+        ids.update({str(m.get("model_sku") or ""): str(m["model_id"]) for m in listed.get("model") or []})
+        missing = [v for v in draft.variants if v.sku not in ids]
         if missing:
-            raise PermanentError(f"variants missing on Shopee: {', '.join(missing)}", code="missing_models")
-        return found
+            existing = listed.get("tier_variation") or []
+            if len(existing) != len(mappers.tier_names(draft)):
+                raise PermanentError("the item's options on Shopee differ from the product's options",
+                                     code="tier_mismatch")
+            tiers = mappers.tier_variation(draft, existing)
+            if tiers != existing:
+                client.update_tier_variation(item_id=item_id, tier_variation=tiers)
+            for chunk in mappers.chunks([mappers.model_entry(draft, v, tiers) for v in missing]):
+                added = client.add_model(item_id=item_id, model_list=chunk).get("model") or []
+                ids.update({str(m.get("model_sku") or ""): str(m["model_id"]) for m in added})
+        still = [v.sku for v in draft.variants if v.sku not in ids]
+        if still:
+            raise PermanentError(f"variants missing on Shopee: {', '.join(still)}", code="missing_models")
+        return ids
 
     def update(self, *, credentials: Credentials, external_id: str, draft: ListingDraft,
                variant_ids_by_sku: dict[str, str], uploaded_images: dict[str, str],
@@ -190,14 +210,7 @@ class ShopeeConnector(Connector):
                 body.pop(key, None)  # prices and stock go through update_price/update_stock
             body["item_id"] = item_id
             client.update_item(body)
-        ids = dict(variant_ids_by_sku)
-        if mappers.has_variations(draft) and any(v.sku not in ids for v in draft.variants):
-            models = client.get_model_list(item_id=item_id).get("model") or []
-            if not models:
-                models = client.init_tier_variation(mappers.tier_variation_body(draft, item_id=item_id)).get("model") or []
-            ids.update({str(m.get("model_sku") or ""): str(m["model_id"]) for m in models})
-        elif not mappers.has_variations(draft):
-            ids = {draft.variants[0].sku: "0"}
+        ids = self._ensure_models(client, draft, item_id, known=variant_ids_by_sku)
         return PublishResult(external_id=external_id, variant_ids_by_sku=ids, image_ids=dict(uploaded_images),
                              calls=client.calls)
 

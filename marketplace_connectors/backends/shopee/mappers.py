@@ -25,6 +25,7 @@ from marketplace_connectors.base import (
     RemoteOrder,
     RemoteOrderLine,
     ValidationProblem,
+    VariantDraft,
 )
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -143,20 +144,51 @@ def item_body(draft: ListingDraft, *, image_ids: list[str], attributes: Sequence
     return body
 
 
+OPTION_SEPARATOR = " / "  # how drafts.py joins two option names and two option values
+
+
+def tier_names(draft: ListingDraft) -> list[str]:
+    """One tier per option name: two when the product has two options and every variant gives both values,
+    otherwise one tier whose options are the variants' whole labels."""
+    names = [n.strip() for n in (draft.variation_name or "").split(OPTION_SEPARATOR)]
+    if len(names) == 2 and all(names) and all(len(v.option_name.split(OPTION_SEPARATOR)) == 2 for v in draft.variants):
+        return [n[:DEFAULT_RULES["tier_name_max"]] for n in names]
+    return [(draft.variation_name or DEFAULT_VARIATION_NAME)[:DEFAULT_RULES["tier_name_max"]]]
+
+
+def variant_options(draft: ListingDraft, variant: VariantDraft) -> list[str]:
+    """The variant's option value in each tier of ``tier_names``."""
+    if len(tier_names(draft)) == 2:
+        return [part.strip() for part in variant.option_name.split(OPTION_SEPARATOR)]
+    return [variant.option_name or variant.sku]
+
+
+def tier_variation(draft: ListingDraft, existing: list[dict] | None = None) -> list[dict]:
+    """The tiers for the draft: ``existing`` tiers keep their options in place (models point at them by
+    index) and the draft's new option values are appended in the draft's order."""
+    names = tier_names(draft)
+    tiers = [{"name": t.get("name") or name, "option_list": [dict(o) for o in t.get("option_list") or []]}
+             for t, name in zip(existing or [], names, strict=False)] or [{"name": n, "option_list": []} for n in names]
+    for variant in draft.variants:
+        for tier, value in zip(tiers, variant_options(draft, variant), strict=True):
+            if value not in [o.get("option") for o in tier["option_list"]]:
+                tier["option_list"].append({"option": value})
+    return tiers
+
+
+def model_entry(draft: ListingDraft, variant: VariantDraft, tiers: list[dict]) -> dict:
+    """One model of init_tier_variation / add_model: its option index in every tier, price, SKU and stock."""
+    index = [[o.get("option") for o in tier["option_list"]].index(value)
+             for tier, value in zip(tiers, variant_options(draft, variant), strict=True)]
+    return {"tier_index": index, "original_price": variant.price_vnd, "model_sku": variant.sku,
+            "seller_stock": [{"stock": variant.stock}]}
+
+
 def tier_variation_body(draft: ListingDraft, *, item_id: int) -> dict:
-    """init_tier_variation: one tier whose options are the variants' option labels, one model each."""
-    return {
-        "item_id": item_id,
-        "tier_variation": [{
-            "name": (draft.variation_name or DEFAULT_VARIATION_NAME)[:DEFAULT_RULES["tier_name_max"]],
-            "option_list": [{"option": v.option_name or v.sku} for v in draft.variants],
-        }],
-        "model": [
-            {"tier_index": [index], "original_price": v.price_vnd, "model_sku": v.sku,
-             "seller_stock": [{"stock": v.stock}]}
-            for index, v in enumerate(draft.variants)
-        ],
-    }
+    """init_tier_variation: one tier per option name (at most two), one model per variant."""
+    tiers = tier_variation(draft)
+    return {"item_id": item_id, "tier_variation": tiers,
+            "model": [model_entry(draft, v, tiers) for v in draft.variants]}
 
 
 def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = ()) -> str:

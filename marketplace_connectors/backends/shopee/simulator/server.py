@@ -78,6 +78,8 @@ SHOP_PATHS = {
     "/api/v2/product/update_item",
     "/api/v2/product/init_tier_variation",
     "/api/v2/product/get_model_list",
+    "/api/v2/product/add_model",
+    "/api/v2/product/update_tier_variation",
     "/api/v2/product/update_price",
     "/api/v2/product/update_stock",
     "/api/v2/product/get_item_list",
@@ -694,7 +696,7 @@ class ShopeeSimulator:
     def _dispatch(self, method, path, query, headers, body, shop_id):
         name = path.rsplit("/", 1)[-1]
         expects_post = name in {"token", "get"} and "/auth/" in path or name in {
-            "add_item", "update_item", "init_tier_variation", "update_price", "update_stock", "unlist_item",
+            "add_item", "update_item", "init_tier_variation", "add_model", "update_tier_variation", "update_price", "update_stock", "unlist_item",
             "delete_item", "upload_image"}
         if expects_post and method != "POST":
             raise ApiError("error_param", "Wrong parameters, detail: method not allowed.")
@@ -930,21 +932,82 @@ class ShopeeSimulator:
             raise ApiError("error_param", "Wrong parameters, detail: tier_variation must hold 1 or 2 tiers.")
         if not models or len(models) > self.item_limit["model_count_limit"]["max_limit"]:
             raise ApiError("error_param", "Wrong parameters, detail: model must hold 1 to 50 models.")
-        created = []
-        for entry in models:
-            index = entry.get("tier_index") or []
-            if len(index) != len(tiers) or any(not 0 <= i < len(t.get("option_list", [])) for i, t in zip(index, tiers, strict=False)):
-                raise ApiError("error_param", "Wrong parameters, detail: tier_index is invalid.")
-            sku = str(entry.get("model_sku", ""))
-            if len(sku) > 100:
-                raise ApiError("error_param", "Wrong parameters, detail: model_sku is too long.")
-            stock = sum(int(s.get("stock", 0)) for s in entry.get("seller_stock") or [])
-            created.append(Model(model_id=next(self._ids), tier_index=index, model_sku=sku,
-                                 original_price=self._check_price(entry.get("original_price")), stock=stock))
+        self._check_tiers(tiers)
+        created = self._new_models(item, tiers, models, taken=[])
         item.tier_variation = tiers
         item.models = created
         item.update_time = int(self.now())
         return {"item_id": item.item_id, "tier_variation": tiers, "model": [_model_json(m) for m in created]}
+
+    def _check_tiers(self, tiers) -> None:
+        if not isinstance(tiers, list) or not 1 <= len(tiers) <= 2:
+            raise ApiError("error_param", "Wrong parameters, detail: tier_variation must hold 1 or 2 tiers.")
+        name_max = self.item_limit["tier_variation_name_length_limit"]["max_limit"]
+        option_max = self.item_limit["tier_variation_option_length_limit"]["max_limit"]
+        for tier in tiers:
+            options = [str(o.get("option") or "") for o in tier.get("option_list") or []]
+            if not 1 <= len(str(tier.get("name") or "")) <= name_max:
+                raise ApiError("error_param", "Wrong parameters, detail: tier variation name length is invalid.")
+            if not options or any(not 1 <= len(o) <= option_max for o in options):
+                raise ApiError("error_param", "Wrong parameters, detail: tier variation option length is invalid.")
+            if len(set(options)) != len(options):
+                raise ApiError("error_param", "Wrong parameters, detail: tier variation options must be unique.")
+
+    def _new_models(self, item: Item, tiers: list, entries: list, *, taken: list[Model]) -> list[Model]:
+        """Models for ``entries`` checked against ``tiers`` and the ``taken`` models: every tier_index points
+        at an existing option, no two models share one, model_sku at most 100 characters, at most 50 models."""
+        if not entries or len(taken) + len(entries) > self.item_limit["model_count_limit"]["max_limit"]:
+            raise ApiError("error_param", "Wrong parameters, detail: an item holds 1 to 50 models.")
+        used = {tuple(m.tier_index) for m in taken}
+        created = []
+        for entry in entries:
+            index = entry.get("tier_index") or []
+            if (len(index) != len(tiers) or any(not isinstance(i, int) for i in index)
+                    or any(not 0 <= i < len(t.get("option_list") or []) for i, t in zip(index, tiers, strict=False))):
+                raise ApiError("error_param", "Wrong parameters, detail: tier_index is invalid.")
+            if tuple(index) in used:
+                raise ApiError("product.error_model_exists", "Model with this tier_index already exists.")
+            used.add(tuple(index))
+            sku = str(entry.get("model_sku", ""))
+            if len(sku) > 100:
+                raise ApiError("error_param", "Wrong parameters, detail: model_sku is too long.")
+            stock = sum(int(s.get("stock", 0)) for s in entry.get("seller_stock") or [])
+            created.append(Model(model_id=next(self._ids), tier_index=list(index), model_sku=sku,
+                                 original_price=self._check_price(entry.get("original_price")), stock=stock))
+        return created
+
+    def _api_add_model(self, shop: Shop, query, data) -> dict:
+        item = self._item(shop, data.get("item_id"))
+        if not item.tier_variation:
+            raise ApiError("error_param", "Wrong parameters, detail: the item has no tier variation.")
+        entries = data.get("model_list")
+        if not isinstance(entries, list):
+            raise ApiError("error_param", "Wrong parameters, detail: model_list is required.")
+        created = self._new_models(item, item.tier_variation, entries, taken=item.models)
+        item.models.extend(created)
+        item.update_time = int(self.now())
+        return {"model": [_model_json(m) for m in created]}
+
+    def _api_update_tier_variation(self, shop: Shop, query, data) -> dict:
+        """Renames tiers or appends options; existing options keep their index (models point at them), so
+        removing or reordering an option that a model uses is refused."""
+        item = self._item(shop, data.get("item_id"))
+        if not item.tier_variation:
+            raise ApiError("error_param", "Wrong parameters, detail: the item has no tier variation.")
+        tiers = data.get("tier_variation")
+        self._check_tiers(tiers)
+        if len(tiers) != len(item.tier_variation):
+            raise ApiError("error_param", "Wrong parameters, detail: the number of tiers cannot change.")
+        for model in item.models:
+            for i, (old, new) in enumerate(zip(item.tier_variation, tiers, strict=True)):
+                old_options = old.get("option_list") or []
+                new_options = new.get("option_list") or []
+                index = model.tier_index[i]
+                if index >= len(new_options) or new_options[index].get("option") != old_options[index].get("option"):
+                    raise ApiError("error_param", "Wrong parameters, detail: an option used by a model cannot move.")
+        item.tier_variation = tiers
+        item.update_time = int(self.now())
+        return {"item_id": item.item_id, "tier_variation": tiers}
 
     def _api_get_model_list(self, shop: Shop, query, data) -> dict:
         item = self._item(shop, _int(query.get("item_id", [""])[0]))
