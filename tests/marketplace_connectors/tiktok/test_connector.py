@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.utils import translation
 
 from marketplace_connectors.backends.tiktok.client import tiktok_push_signature, tiktok_sign
 from marketplace_connectors.base import (
@@ -167,7 +168,7 @@ def test_republishing_after_a_delete_makes_a_new_product(tiktok, connector, cred
 
 
 def test_a_refusal_is_explained_to_the_owner(tiktok, connector, creds):
-    with pytest.raises(PermanentError) as refused:
+    with translation.override("en"), pytest.raises(PermanentError) as refused:
         publish(connector, creds, make_draft(category_id="600001"))
     assert refused.value.code == "tiktok_12052024" and "sub-categories" in refused.value.message
     assert tiktok.live_products() == []
