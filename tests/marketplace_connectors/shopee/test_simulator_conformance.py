@@ -303,3 +303,70 @@ def test_consent_page_redirects_with_code_and_shop_id(sim):
     location = approve.headers["Location"]
     assert location.startswith("http://127.0.0.1:9/cb?x=1&code=") and f"shop_id={SHOP}" in location
     assert stale.json()["message"] == "Invalid timestamp"
+
+
+def _item_with_tiers(sim, token, tiers, models):
+    image_id = _upload(sim, PNG)["response"]["image_info"]["image_id"]
+    item_id = shop_call(sim, "POST", "/api/v2/product/add_item", token, body=_item_body(image_id)).json()["response"]["item_id"]
+    init = shop_call(sim, "POST", "/api/v2/product/init_tier_variation", token,
+                     body={"item_id": item_id, "tier_variation": tiers, "model": models}).json()
+    return item_id, init
+
+
+def _model(index, sku, price=30000, stock=1):
+    return {"tier_index": index, "original_price": price, "model_sku": sku, "seller_stock": [{"stock": stock}]}
+
+
+def test_add_model_and_update_tier_variation_extend_an_item(sim):
+    # given an item with one tier of two options
+    token = tokens(sim)["access_token"]
+    item_id, _ = _item_with_tiers(sim, token, [{"name": "Size", "option_list": [{"option": "1kg"}, {"option": "5kg"}]}],
+                                  [_model([0], "A1"), _model([1], "A5")])
+    # when an option is appended and a model added on it
+    unknown_option = shop_call(sim, "POST", "/api/v2/product/add_model", token,
+                               body={"item_id": item_id, "model_list": [_model([2], "A10")]}).json()
+    tiers = shop_call(sim, "POST", "/api/v2/product/update_tier_variation", token, body={
+        "item_id": item_id,
+        "tier_variation": [{"name": "Size", "option_list": [{"option": "1kg"}, {"option": "5kg"}, {"option": "10kg"}]}],
+    }).json()
+    added = shop_call(sim, "POST", "/api/v2/product/add_model", token,
+                      body={"item_id": item_id, "model_list": [_model([2], "A10", price=250000, stock=3)]}).json()
+    same_index = shop_call(sim, "POST", "/api/v2/product/add_model", token,
+                           body={"item_id": item_id, "model_list": [_model([2], "A10-bis")]}).json()
+    moved = shop_call(sim, "POST", "/api/v2/product/update_tier_variation", token, body={
+        "item_id": item_id, "tier_variation": [{"name": "Size", "option_list": [{"option": "5kg"}, {"option": "1kg"}]}],
+    }).json()
+    listed = shop_call(sim, "GET", "/api/v2/product/get_model_list", token, params={"item_id": item_id}).json()
+    # then
+    assert unknown_option["error"] == "error_param"
+    assert tiers["error"] == ""
+    assert added["error"] == "" and [m["model_sku"] for m in added["response"]["model"]] == ["A10"]
+    assert same_index["error"].endswith("error_model_exists")
+    assert moved["error"] == "error_param"  # options used by models cannot move
+    assert [(m["model_sku"], m["tier_index"]) for m in listed["response"]["model"]] == [
+        ("A1", [0]), ("A5", [1]), ("A10", [2])]
+    assert [o["option"] for o in listed["response"]["tier_variation"][0]["option_list"]] == ["1kg", "5kg", "10kg"]
+
+
+def test_model_limits_sku_length_and_fifty_models_per_item(sim):
+    # given an item with two tiers and 49 models (7 x 7)
+    token = tokens(sim)["access_token"]
+    options = [{"option": f"o{n}"} for n in range(8)]
+    tiers = [{"name": "A", "option_list": options}, {"name": "B", "option_list": options}]
+    item_id, init = _item_with_tiers(sim, token, tiers, [_model([i, j], f"M{i}{j}") for i in range(7) for j in range(7)])
+    # when
+    too_long = shop_call(sim, "POST", "/api/v2/product/add_model", token,
+                         body={"item_id": item_id, "model_list": [_model([7, 0], "S" * 101)]}).json()
+    one_index = shop_call(sim, "POST", "/api/v2/product/add_model", token,
+                          body={"item_id": item_id, "model_list": [_model([7], "M7")]}).json()
+    fiftieth = shop_call(sim, "POST", "/api/v2/product/add_model", token,
+                         body={"item_id": item_id, "model_list": [_model([7, 0], "S" * 100)]}).json()
+    fifty_first = shop_call(sim, "POST", "/api/v2/product/add_model", token,
+                            body={"item_id": item_id, "model_list": [_model([7, 1], "M71")]}).json()
+    # then
+    assert init["error"] == "" and len(init["response"]["model"]) == 49
+    assert too_long["error"] == "error_param"
+    assert fiftieth["error"] == ""
+    assert fifty_first["error"] == "error_param"
+    assert one_index["error"] == "error_param"
+    assert len(sim.items(SHOP)[0].models) == 50
