@@ -227,6 +227,9 @@ class ListingBinding(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     attempt_started_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Paused by us because the business's plan no longer covers it (a lapsed payment): resumed by us when
+    # the plan covers it again. A listing the owner paused is never resumed automatically.
+    paused_for_plan = models.BooleanField(default=False)
     sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="listings")
     published_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)

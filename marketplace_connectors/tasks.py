@@ -153,3 +153,18 @@ def listings_review_poll_task() -> int:
     for binding_id in ids:
         transaction.on_commit(lambda b=binding_id: listing_review_check_task.delay(b))
     return len(ids)
+
+
+@shared_task
+def listings_enforce_plans_task() -> int:
+    """Scheduled: pause listings a lapsed plan no longer covers, resume them once it does (one task per
+    business)."""
+    ids = sync.businesses_with_listings()
+    for business_id in ids:
+        transaction.on_commit(lambda b=business_id: listings_enforce_plan_task.delay(b))
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def listings_enforce_plan_task(business_id: int) -> dict:
+    return sync.listings_enforce_plan(business_id=business_id)

@@ -244,6 +244,9 @@ CELERY_BEAT_SCHEDULE = {
     "marketplace-orders-import": {"task": "marketplace_connectors.tasks.orders_import_due_task",
                                   "schedule": float(env.int("MARKETPLACE_ORDER_POLL_SECONDS", default=60))},
     "marketplace-review-poll": {"task": "marketplace_connectors.tasks.listings_review_poll_task", "schedule": 120.0},
+    # A lapsed payment: listings beyond the Free limits are paused, and resumed once the plan covers them.
+    "marketplace-enforce-plans": {"task": "marketplace_connectors.tasks.listings_enforce_plans_task",
+                                  "schedule": 3600.0},
     # After midnight in Asia/Ho_Chi_Minh (CELERY_TIMEZONE): close yesterday's indicator snapshot, open today's.
     "adoption-nightly-snapshot": {"task": "adoption.tasks.snapshot_nightly_task",
                                   "schedule": crontab(hour=0, minute=20)},
