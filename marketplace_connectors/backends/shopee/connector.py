@@ -158,21 +158,22 @@ class ShopeeConnector(Connector):
         created = client.add_item(mappers.item_body(draft, image_ids=image_ids, attributes=attributes))
         item_id = int(created["item_id"])
         on_created(str(item_id))
-        variant_ids = self._ensure_models(client, draft, item_id)
+        variant_ids = self._ensure_models(client, draft, item_id, fresh=True)
         return PublishResult(external_id=str(item_id), variant_ids_by_sku=variant_ids,
                              image_ids=dict(uploaded_images), calls=client.calls)
 
     def _ensure_models(self, client: ShopeeClient, draft: ListingDraft, item_id: int,
-                       known: Mapping[str, str] | None = None) -> dict[str, str]:
+                       known: Mapping[str, str] | None = None, fresh: bool = False) -> dict[str, str]:
         """Variant ids by SKU for every draft variant, creating on Shopee what is missing: the tier variation
         when the item has none yet, otherwise each missing model through add_model (after appending its new
-        option values to the tiers). Models are matched by model_sku first, so a retry creates nothing twice."""
+        option values to the tiers). Models are matched by model_sku first, so a retry creates nothing twice;
+        ``fresh`` (an item just created) skips that lookup, init_tier_variation refusing a second init."""
         if not mappers.has_variations(draft):
             return {draft.variants[0].sku: "0"}
         ids = dict(known or {})
         if all(v.sku in ids for v in draft.variants):
             return ids
-        listed = client.get_model_list(item_id=item_id)
+        listed = {} if fresh else client.get_model_list(item_id=item_id)
         if not listed.get("tier_variation"):
             try:
                 listed = client.init_tier_variation(mappers.tier_variation_body(draft, item_id=item_id))
@@ -184,8 +185,8 @@ class ShopeeConnector(Connector):
         missing = [v for v in draft.variants if v.sku not in ids]
         if missing:
             existing = listed.get("tier_variation") or []
-            if len(existing) != len(mappers.tier_names(draft)):
-                raise PermanentError("the item's options on Shopee differ from the product's options",
+            if len(existing) > len(mappers.tier_names(draft)):
+                raise PermanentError("the item on Shopee has more option tiers than the product has options",
                                      code="tier_mismatch")
             tiers = mappers.tier_variation(draft, existing)
             if tiers != existing:

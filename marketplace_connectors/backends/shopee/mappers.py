@@ -156,21 +156,24 @@ def tier_names(draft: ListingDraft) -> list[str]:
     return [(draft.variation_name or DEFAULT_VARIATION_NAME)[:DEFAULT_RULES["tier_name_max"]]]
 
 
-def variant_options(draft: ListingDraft, variant: VariantDraft) -> list[str]:
-    """The variant's option value in each tier of ``tier_names``."""
-    if len(tier_names(draft)) == 2:
+def variant_options(draft: ListingDraft, variant: VariantDraft, *, tier_count: int | None = None) -> list[str]:
+    """The variant's option value in each tier of ``tier_names`` (or in one combined tier when the item on
+    Shopee already has one tier: an item published before its product had a second option keeps its shape)."""
+    if (tier_count or len(tier_names(draft))) == 2:
         return [part.strip() for part in variant.option_name.split(OPTION_SEPARATOR)]
     return [variant.option_name or variant.sku]
 
 
 def tier_variation(draft: ListingDraft, existing: list[dict] | None = None) -> list[dict]:
-    """The tiers for the draft: ``existing`` tiers keep their options in place (models point at them by
-    index) and the draft's new option values are appended in the draft's order."""
-    names = tier_names(draft)
-    tiers = [{"name": t.get("name") or name, "option_list": [dict(o) for o in t.get("option_list") or []]}
-             for t, name in zip(existing or [], names, strict=False)] or [{"name": n, "option_list": []} for n in names]
+    """The tiers for the draft: ``existing`` tiers keep their names and their options in place (models
+    point at them by index) and the draft's new option values are appended in the draft's order."""
+    if existing:
+        tiers = [{"name": t.get("name") or DEFAULT_VARIATION_NAME, "option_list": [dict(o) for o in t.get("option_list") or []]}
+                 for t in existing]
+    else:
+        tiers = [{"name": n, "option_list": []} for n in tier_names(draft)]
     for variant in draft.variants:
-        for tier, value in zip(tiers, variant_options(draft, variant), strict=True):
+        for tier, value in zip(tiers, variant_options(draft, variant, tier_count=len(tiers)), strict=True):
             if value not in [o.get("option") for o in tier["option_list"]]:
                 tier["option_list"].append({"option": value})
     return tiers
@@ -179,7 +182,7 @@ def tier_variation(draft: ListingDraft, existing: list[dict] | None = None) -> l
 def model_entry(draft: ListingDraft, variant: VariantDraft, tiers: list[dict]) -> dict:
     """One model of init_tier_variation / add_model: its option index in every tier, price, SKU and stock."""
     index = [[o.get("option") for o in tier["option_list"]].index(value)
-             for tier, value in zip(tiers, variant_options(draft, variant), strict=True)]
+             for tier, value in zip(tiers, variant_options(draft, variant, tier_count=len(tiers)), strict=True)]
     return {"tier_index": index, "original_price": variant.price_vnd, "model_sku": variant.sku,
             "seller_stock": [{"stock": variant.stock}]}
 
@@ -358,9 +361,10 @@ def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), r
         if len(set(labels)) != len(labels):
             add("variants", _("Two variants have the same option value; make each one different."))
         for v in variants:
-            if len(v.option_name) > r["option_max"]:
-                add("variants", _("The option “%(option)s” is longer than %(max)d characters.")
-                    % {"option": v.option_name, "max": r["option_max"]})
+            for option in variant_options(draft, v):  # each tier's value counts on its own
+                if len(option) > r["option_max"]:
+                    add("variants", _("The option “%(option)s” is longer than %(max)d characters.")
+                        % {"option": option, "max": r["option_max"]})
     if len(draft.sku) > MAX_MODEL_SKU or not draft.sku:
         add("sku", _("The product key or SKU must have 1 to %(max)d characters.") % {"max": MAX_MODEL_SKU})
     for v in variants:
