@@ -104,3 +104,28 @@ def test_a_product_with_two_options_becomes_two_tiers(connected, shopee, django_
         ("Khối lượng", ["1 kg", "5 kg"]), ("Đóng gói", ["Túi", "Hộp"])]
     assert [(m.model_sku, m.tier_index, m.original_price, m.stock) for m in item.models] == [
         ("GAO-2T-0", [0, 0], 50_000, 5), ("GAO-2T-1", [0, 1], 60_000, 6), ("GAO-2T-2", [1, 0], 230_000, 7)]
+
+
+def test_a_listing_with_one_tier_keeps_it_when_the_product_gains_a_second_option(connected, shopee,
+                                                                                  django_capture_on_commit_callbacks):
+    # given a live listing by weight only
+    map_rice(connected)
+    product = make_product(connected.business, n=3)
+    publish(connected, product, django_capture_on_commit_callbacks)
+    # when the owner adds a packaging option and a boxed 5 kg variant
+    rows = [VariantInput(id=v.pk, sku=v.sku, price=int(v.price), option1_value=v.option1_value, option2_value="Túi",
+                         stock=v.stock, weight_g=v.weight_g) for v in product.variants.order_by("pk")]
+    rows.append(VariantInput(sku="GAO-0003-5", price=240_000, option1_value="5 kg", option2_value="Hộp", stock=4,
+                             weight_g=5000))
+    product_update(product=product, variants=rows, actor=None, data=ProductInput(
+        name=product.name, description=product.description, category=product.category, status=product.status,
+        option1_name="Khối lượng", option2_name="Đóng gói", key=product.key))
+    publish(connected, product, django_capture_on_commit_callbacks, kind=SyncKind.SYNC)
+    # then the item keeps its single tier (its models point at it) and the new variant is one more option
+    binding = ListingBinding.objects.get(account=connected, product=product)
+    item = shopee.items()[0]
+    assert binding.status == ListingStatus.LIVE, binding.last_error
+    assert len(item.tier_variation) == 1
+    assert [o["option"] for o in item.tier_variation[0]["option_list"]][-1] == "5 kg / Hộp"
+    assert [(m.model_sku, m.original_price, m.stock) for m in item.models][-1] == ("GAO-0003-5", 240_000, 4)
+    assert VariantBinding.objects.filter(listing=binding).count() == 3
