@@ -51,3 +51,13 @@ def creds(woo) -> Credentials:
 def key_creds(woo) -> Credentials:
     """The shop's WooCommerce consumer key and secret (the /wc/ routes only)."""
     return Credentials(shop_id=woo.url, access_token=CK, refresh_token=CS)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the connector's messages in English (the platform's default language is Vietnamese,
+    whose catalog is installed); the Vietnamese ones are checked where a test overrides the language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
