@@ -42,3 +42,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_guard_reset():
+    """Celery keeps "a task is running here" in a process-wide flag, set and restored around each eager
+    task; two eager tasks in two threads (the live server's) can restore it in the wrong order and leave it
+    set, after which any ``result.get()`` in this process is refused. Start every test with it clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield

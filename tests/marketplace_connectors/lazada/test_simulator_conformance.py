@@ -290,7 +290,10 @@ def test_a_decimal_vnd_price_is_refused_per_sku(sim):
 
 
 def test_an_over_limit_burst_on_the_inventory_api_gets_api_call_limit(sim):
-    # given Lazada's documented 50 inventory calls per second per seller, and 80 requests sent at once
+    # given Lazada's documented 50 inventory calls per second per seller ...
+    assert sim.api_rate_limits["/product/price_quantity/update"] == 50.0
+    # ... lowered to 10 here, so the 80 requests sent at once exceed it however slow the machine is
+    sim.api_rate_limits["/product/price_quantity/update"] = 10.0
     token = access(sim)
     product = sim.seed_products(count=1, skus_per_product=1)[0]
     sku = [{"ItemId": str(product.item_id), "SkuId": str(product.skus[0].sku_id), "Quantity": "4"}]
@@ -309,7 +312,7 @@ def test_an_over_limit_burst_on_the_inventory_api_gets_api_call_limit(sim):
     for t in threads:
         t.join()
     # then the calls beyond the limit got the documented throttle
-    assert codes.count("ApiCallLimit") >= 1 and codes[:50].count("0") >= 1
+    assert codes.count("ApiCallLimit") >= 1 and codes[:10].count("0") >= 1
     assert set(codes) <= {"0", "ApiCallLimit"}
     # and the ban lasts about a second
     time.sleep(1.1)
