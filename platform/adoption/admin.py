@@ -18,6 +18,7 @@ from .models import (
     DeclarationEvent,
     DeclaredShop,
     RegisterEntry,
+    RegisterEntryHistory,
     RegisterImport,
     SnapshotRow,
     SnapshotRun,
@@ -50,13 +51,35 @@ class ReadOnlyAdmin(OfficerViewableAdmin):
         return False
 
 
+class RegisterEntryHistoryInline(admin.TabularInline):
+    """The entry's earlier states, each with the days it was valid (what past days were counted from)."""
+
+    model = RegisterEntryHistory
+    fk_name = "entry"
+    extra = 0
+    can_delete = False
+    fields = ["valid_from", "valid_to", "name", "legal_form", "size_class", "status", "ward", "as_of",
+              "replaced_by_import"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(OFFICER_PERMISSION)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(RegisterEntry)
 class RegisterEntryAdmin(ReadOnlyAdmin):
     list_display = ["identifier", "name", "legal_form", "size_class", "status", "ward", "needs_address_review",
-                    "as_of"]
+                    "as_of", "valid_from"]
     list_filter = ["status", "legal_form", "size_class", "needs_address_review"]
     search_fields = ["identifier", "name"]
     list_select_related = ["ward"]
+    inlines = [RegisterEntryHistoryInline]
 
 
 @admin.register(RegisterImport)
@@ -72,6 +95,9 @@ class DeclarationEventInline(admin.TabularInline):
     can_delete = False
     fields = ["action", "reason", "actor", "created_at"]
     readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(OFFICER_PERMISSION)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -2,8 +2,11 @@
 
 Definitions (shown on the dashboard, in the exports' notes and in the API document; keep them in step):
 
-- **Denominator.** With an imported register: its entries whose status is *operating*. Without one: the
-  businesses registered on the platform by the end of D (every page then says so).
+- **Denominator.** With an imported register: its entries *operating* on D, each in the state the latest
+  register dated on or before D gave it (``RegisterEntry.valid_from`` and ``RegisterEntryHistory``; the
+  first register also stands for the days before it, and an entry a later register adds counts from that
+  register's date). Without one: the businesses registered on the platform by the end of D (every page then
+  says so).
 - **Series.** *SMEs*: enterprises (every legal form but household) of size micro, small or medium; an
   enterprise whose size is not known (neither the register nor an assessment on the platform gives it) is
   counted as an SME and shown as "size not known"; one above the medium class is left out. *Households*:
@@ -47,6 +50,7 @@ from .models import (
     AdoptionTarget,
     DenominatorSource,
     RegisterEntry,
+    RegisterEntryHistory,
     RegisterStatus,
     ShopChannel,
     SnapshotRow,
@@ -215,6 +219,11 @@ def _kind(legal_form: str, size: str) -> str:
     return SME
 
 
+# What a register state holds for the denominator, in this order (the entry's and its history's alike).
+_STATE_COLUMNS = ("name", "legal_form", "main_sector", "size_class", "ward_id", "legacy_district_id",
+                  "legacy_commune__parent_id", "needs_address_review", "as_of", "status")
+
+
 class PopulationData:
     """Everything the denominator reads that does not depend on the day: loaded once, reused for a range."""
 
@@ -228,15 +237,38 @@ class PopulationData:
         self.businesses = list(Business.objects.values_list(
             "pk", "identifier", "legal_name", "trade_name", "legal_form", "main_sector", "ward_id",
             "legacy_district_id", "created_at").iterator(chunk_size=5000))
-        self.entries = list(RegisterEntry.objects.filter(status=RegisterStatus.OPERATING).values_list(
-            "pk", "identifier", "name", "legal_form", "main_sector", "size_class", "ward_id", "legacy_district_id",
-            "legacy_commune__parent_id", "needs_address_review", "as_of").iterator(chunk_size=5000)) \
-            if self.register else []
+        # (pk, identifier, valid_from, state) for every entry, whatever its status today.
+        self.entries: list[tuple] = []
+        # entry pk -> its earlier states as (valid_from, valid_to, state), oldest first.
+        self.history: dict[int, list[tuple]] = defaultdict(list)
+        if self.register:
+            for pk, identifier, valid_from, *state in RegisterEntry.objects.values_list(
+                    "pk", "identifier", "valid_from", *_STATE_COLUMNS).iterator(chunk_size=5000):
+                self.entries.append((pk, identifier, valid_from, tuple(state)))
+            for entry_id, valid_from, valid_to, *state in RegisterEntryHistory.objects.order_by(
+                    "entry_id", "valid_to").values_list("entry_id", "valid_from", "valid_to", *_STATE_COLUMNS
+                                                        ).iterator(chunk_size=5000):
+                self.history[entry_id].append((valid_from, valid_to, tuple(state)))
+
+    def entry_state_on(self, day: datetime.date, pk: int, valid_from: datetime.date | None,
+                       state: tuple) -> tuple | None:
+        """The entry's state on ``day`` (its current one, or the earlier one valid then), or None when the
+        register did not have it yet."""
+        if valid_from is None or valid_from <= day:
+            return state
+        for earlier_from, earlier_to, earlier in self.history.get(pk, ()):
+            if (earlier_from is None or earlier_from <= day) and day <= earlier_to:
+                return earlier
+        return None
 
 
 def population(*, day: datetime.date, data: PopulationData | None = None
                ) -> tuple[list[Member], str, datetime.date | None]:
-    """The denominator's members on ``day``: (members, denominator source, register as-of date)."""
+    """The denominator's members on ``day``: (members, denominator source, register as-of date).
+
+    With a register, each entry counts in the state the register gave it for ``day``: a later import
+    that changed it (dissolved, moved, resized) leaves the days before its date as they were.
+    """
     data = data or PopulationData()
     units, ward_district, sizes = data.units, data.ward_district, data.sizes
 
@@ -247,13 +279,20 @@ def population(*, day: datetime.date, data: PopulationData | None = None
     members: list[Member] = []
     if data.register:
         businesses = {row[1]: (row[0], row[4], row[5], row[6], row[7]) for row in data.businesses}
-        as_of = None
-        for (pk, identifier, name, legal_form, main_sector, size_class, ward_id, district_id, commune_district_id,
-             review, entry_as_of) in data.entries:
+        as_of = first_as_of = None
+        for pk, identifier, valid_from, current in data.entries:
+            state = data.entry_state_on(day, pk, valid_from, current)
+            if state is None or state[9] != RegisterStatus.OPERATING:
+                continue
+            (name, legal_form, main_sector, size_class, ward_id, district_id, commune_district_id, review,
+             entry_as_of, _status) = state
             business = businesses.get(identifier)
             business_id = business[0] if business else None
-            if entry_as_of and (as_of is None or entry_as_of > as_of):
+            # The register's date as of the day: a newer file's date does not belong to an earlier day.
+            if entry_as_of and entry_as_of <= day and (as_of is None or entry_as_of > as_of):
                 as_of = entry_as_of
+            if entry_as_of and (first_as_of is None or entry_as_of < first_as_of):
+                first_as_of = entry_as_of
             size = size_class or (sizes.get(business_id, "") if business_id else "")
             sector = main_sector or (business[2] if business else "")
             ward_key = code(ward_id) if ward_id else (UNRESOLVED_WARD if review else (
@@ -267,7 +306,7 @@ def population(*, day: datetime.date, data: PopulationData | None = None
                 sector_group=sector_group_for(sector) if sector else UNKNOWN, ward_key=ward_key,
                 old_district_key=code(district), ocop=business_id in ocop_ids,
             ))
-        return members, DenominatorSource.REGISTER, as_of
+        return members, DenominatorSource.REGISTER, as_of or first_as_of
 
     end = day_end(day)
     for pk, identifier, name, trade_name, legal_form, main_sector, ward_id, district_id, created_at in data.businesses:

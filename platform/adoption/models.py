@@ -47,6 +47,10 @@ class RegisterEntry(models.Model):
     address_resolved_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
+    # The first day this state describes. Empty: since the first register, i.e. also every day before it
+    # (the trend since 2021 has no older register to read). An import that changes the state keeps the
+    # previous one as a ``RegisterEntryHistory`` row, so a past day is always counted as it was.
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
     last_import = models.ForeignKey("RegisterImport", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,6 +65,44 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.name}"
+
+
+class RegisterEntryHistory(models.Model):
+    """A state of a register entry that a later import replaced, valid from ``valid_from`` (empty: since
+    the first register) to ``valid_to`` inclusive. The indicator of a day before the change reads this
+    state, so importing a newer register never changes the numbers of the days it does not cover."""
+
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.CASCADE, related_name="history")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField()
+    name = models.CharField(max_length=255)
+    legal_form = models.CharField(max_length=32, choices=LegalForm.choices)
+    main_sector = models.CharField(max_length=2, blank=True)
+    size_class = models.CharField(max_length=16, choices=SizeClass.choices, blank=True)
+    status = models.CharField(max_length=16, choices=RegisterStatus.choices)
+    ward = models.ForeignKey("businesses.AdministrativeUnit", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")
+    legacy_district = models.ForeignKey("businesses.AdministrativeUnit", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="+")
+    legacy_commune = models.ForeignKey("businesses.AdministrativeUnit", on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="+")
+    needs_address_review = models.BooleanField(default=False)
+    ward_candidates = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=255, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    replaced_by_import = models.ForeignKey("RegisterImport", on_delete=models.SET_NULL, null=True, blank=True,
+                                           related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry_id", "valid_to"]
+        verbose_name = _("earlier register state")
+        verbose_name_plural = _("earlier register states")
+        constraints = [models.UniqueConstraint(fields=["entry", "valid_to"],
+                                               name="uniq_register_history_entry_valid_to")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.valid_from or '…'}–{self.valid_to}"
 
 
 class ImportStatus(models.TextChoices):

@@ -120,9 +120,10 @@ def definitions() -> list[tuple[str, str]]:
          _("Verified, or an officer approved, on or before the day, the business's declaration of a shop on a "
            "channel without an API (Postmart, Voso, Sendo, a social-commerce shop, its own web shop).")),
         (_("Denominator"),
-         _("With an imported register: its entries whose status is operating. Without one: the businesses "
-           "registered on the platform. A register entry not on the platform is counted in the denominator and "
-           "never as online.")),
+         _("With an imported register: its entries operating on the day, each as the latest register dated on "
+           "or before the day gave it (the first register also stands for the days before it; a business a later "
+           "register adds counts from that register's date). Without one: the businesses registered on the "
+           "platform. A register entry not on the platform is counted in the denominator and never as online.")),
         (_("SMEs"),
          _("Enterprises of every legal form except household businesses, of size micro, small or medium "
            "(Decree 80/2021). Size from the register, else from the business's latest assessment; an "
@@ -139,8 +140,8 @@ def definitions() -> list[tuple[str, str]]:
         (_("History"),
          _("Each day is stored as a snapshot after midnight (Asia/Ho_Chi_Minh). Past days are rebuilt from the "
            "listings' status history (every change to or from live, with its time), the dates the orders were "
-           "placed, the dates shops were disconnected and the approval dates; the register in force is used for "
-           "every day. A listing published before its status history began counts as live from its publication "
+           "placed, the dates shops were disconnected and the approval dates; each register entry is read as it "
+           "stood on that day, so importing a newer register does not change the days before its date. A listing published before its status history began counts as live from its publication "
            "until its first recorded change; a listing with no recorded change is judged by its publication date, "
            "its status and its last update.")),
     ]

@@ -31,6 +31,7 @@ from .models import (
     DeclaredShop,
     ImportStatus,
     RegisterEntry,
+    RegisterEntryHistory,
     RegisterImport,
 )
 from .register import RegisterFileRejected, RegisterRow, register_read, register_rows_check
@@ -40,9 +41,24 @@ logger = logging.getLogger(__name__)
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 ENTRY_FIELDS = ("name", "legal_form", "status", "size_class", "main_sector", "source", "as_of", "ward_id",
                 "legacy_district_id", "legacy_commune_id", "needs_address_review", "ward_candidates")
+# What the indicator counts: a change to any of these keeps the previous state as history. ``source`` and
+# ``as_of`` only describe the file, so a newer file saying the same thing keeps the entry's dates.
+STATE_FIELDS = ("name", "legal_form", "status", "size_class", "main_sector", "ward_id", "legacy_district_id",
+                "legacy_commune_id", "needs_address_review", "ward_candidates")
 
 
 # --- Register import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class EntryUpdate:
+    """How an import changes one entry. ``keep_history``: the entry's current state stops being valid the
+    day before ``valid_from`` and is kept as a ``RegisterEntryHistory`` row (a correction dated on or
+    before the current state's own date replaces it in place instead)."""
+
+    entry: RegisterEntry
+    changed: dict
+    keep_history: bool = False
 
 
 @dataclass
@@ -50,7 +66,7 @@ class RegisterPlan:
     rows: list[RegisterRow]
     outcomes: dict[int, str]
     to_create: list[dict]
-    to_update: list[tuple[RegisterEntry, dict]]
+    to_update: list[EntryUpdate]
 
     def counts(self) -> dict[str, int]:
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, FAILED: 0}
@@ -73,9 +89,16 @@ def _wanted_values(row: RegisterRow, entry: RegisterEntry | None) -> dict:
 
 
 def register_plan(*, rows: list[RegisterRow]) -> RegisterPlan:
-    """Compare checked rows with the register: what an import would create, update or leave. Reads only."""
+    """Compare checked rows with the register: what an import would create, update or leave. Reads only.
+
+    Each row is dated by its as-of date (the import's day when the file gives none). The first register
+    describes every earlier day too; an entry a later register adds counts from its row's date on, and a
+    changed entry keeps its previous state for the days before that date.
+    """
     identifiers = [r.values["identifier"] for r in rows if r.ok]
     existing = {e.identifier: e for e in RegisterEntry.objects.filter(identifier__in=identifiers)}
+    register_existed = bool(existing) or RegisterEntry.objects.exists()
+    today = timezone.localdate()
     outcomes, to_create, to_update = {}, [], []
     for row in rows:
         if not row.ok:
@@ -83,17 +106,33 @@ def register_plan(*, rows: list[RegisterRow]) -> RegisterPlan:
             continue
         entry = existing.get(row.values["identifier"])
         values = _wanted_values(row, entry)
+        dated = row.values["as_of"] or today
         if entry is None:
             outcomes[row.number] = CREATED
-            to_create.append({"identifier": row.values["identifier"], **values})
+            to_create.append({"identifier": row.values["identifier"], **values,
+                              "valid_from": dated if register_existed else None})
             continue
         changed = {k: v for k, v in values.items() if getattr(entry, k) != v}
-        if changed:
-            outcomes[row.number] = UPDATED
-            to_update.append((entry, changed))
-        else:
+        if not changed:
             outcomes[row.number] = UNCHANGED
+            continue
+        outcomes[row.number] = UPDATED
+        # The current state's own date: when it became valid, else the date its file gave it.
+        state_dated = entry.valid_from or entry.as_of
+        keep_history = (any(k in changed for k in STATE_FIELDS)
+                        and (state_dated is None or dated > state_dated))
+        if keep_history:
+            changed["valid_from"] = dated
+        to_update.append(EntryUpdate(entry=entry, changed=changed, keep_history=keep_history))
     return RegisterPlan(rows=rows, outcomes=outcomes, to_create=to_create, to_update=to_update)
+
+
+def _history_of(update: EntryUpdate, job: RegisterImport) -> RegisterEntryHistory:
+    """The entry's state before ``update``, valid until the day before the new state's date."""
+    entry = update.entry
+    return RegisterEntryHistory(
+        entry=entry, valid_from=entry.valid_from, valid_to=update.changed["valid_from"] - datetime.timedelta(days=1),
+        replaced_by_import=job, **{k: getattr(entry, k) for k in (*STATE_FIELDS, "source", "as_of")})
 
 
 def register_import_create(*, actor: User, upload: UploadedFile) -> RegisterImport:
@@ -148,24 +187,39 @@ def register_import_run(*, job_id: int) -> RegisterImport:
         plan = register_plan(rows=rows)
         RegisterEntry.objects.bulk_create(
             [RegisterEntry(last_import=job, **values) for values in plan.to_create], batch_size=2000)
+        RegisterEntryHistory.objects.bulk_create(
+            [_history_of(update, job) for update in plan.to_update if update.keep_history], batch_size=2000)
         now = timezone.now()
         changed_fields: set[str] = set()
-        for entry, changed in plan.to_update:
-            for key, value in changed.items():
-                setattr(entry, key, value)
-            entry.last_import = job
-            entry.updated_at = now
-            changed_fields |= set(changed)
+        for update in plan.to_update:
+            for key, value in update.changed.items():
+                setattr(update.entry, key, value)
+            update.entry.last_import = job
+            update.entry.updated_at = now
+            changed_fields |= set(update.changed)
         if plan.to_update:
-            RegisterEntry.objects.bulk_update([e for e, _c in plan.to_update],
+            RegisterEntry.objects.bulk_update([u.entry for u in plan.to_update],
                                               [*sorted(changed_fields), "last_import", "updated_at"], batch_size=2000)
         job.status = ImportStatus.SUCCEEDED
         job.summary = plan.counts()
         job.problems = [p for r in rows for p in r.problems]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "summary", "problems", "finished_at", "updated_at"])
-        snapshot_refresh_later()
+        snapshots_refresh_later(start=_earliest_dated_change(plan))
     return job
+
+
+# Stored days an import may rebuild at once; older ones are rebuilt with ``adoption_backfill`` on purpose.
+REFRESH_DAYS_MAX = 62
+
+
+def _earliest_dated_change(plan: RegisterPlan) -> datetime.date:
+    """The first day whose stored snapshot the import makes stale: the earliest date of an entry it added
+    or of a state it dated (today when none: an undated first register or a correction)."""
+    dates = [v["valid_from"] for v in plan.to_create if v["valid_from"]]
+    dates += [u.changed["valid_from"] for u in plan.to_update if u.keep_history]
+    today = timezone.localdate()
+    return max(min(dates, default=today), today - datetime.timedelta(days=REFRESH_DAYS_MAX))
 
 
 def register_import_mark_failed(*, job_id: int, error_code: str) -> None:
@@ -185,6 +239,9 @@ def register_entry_resolve_address(*, entry: RegisterEntry, ward: Administrative
     entry.address_resolved_at = timezone.now()
     entry.save(update_fields=["ward", "needs_address_review", "address_resolved_by", "address_resolved_at",
                               "updated_at"])
+    # A correction, not a change in time: earlier states with the same old address get the same ward.
+    entry.history.filter(needs_address_review=True, legacy_commune_id=entry.legacy_commune_id,
+                         legacy_district_id=entry.legacy_district_id).update(ward=ward, needs_address_review=False)
     snapshot_refresh_later()
     return entry
 
@@ -290,3 +347,15 @@ def snapshot_refresh_later(*, day: datetime.date | None = None) -> None:
 
     day = day or timezone.localdate()
     transaction.on_commit(lambda: snapshot_day_task.delay(day.isoformat()))
+
+
+def snapshots_refresh_later(*, start: datetime.date) -> None:
+    """Recompute every day from ``start`` to today in the background once the current transaction commits
+    (only today when ``start`` is today)."""
+    from .tasks import snapshot_range_task
+
+    end = timezone.localdate()
+    if start >= end:
+        snapshot_refresh_later(day=end)
+        return
+    transaction.on_commit(lambda: snapshot_range_task.delay(start.isoformat(), end.isoformat()))

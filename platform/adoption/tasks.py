@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .indicator import snapshot_store
+from .indicator import snapshot_range, snapshot_store
 from .services import register_import_mark_failed, register_import_run
 
 
@@ -24,6 +24,12 @@ def register_import_run_task(self, job_id: int) -> None:
 def snapshot_day_task(day: str) -> None:
     """Recompute and store the snapshot of one day (ISO date). Idempotent."""
     snapshot_store(day=datetime.date.fromisoformat(day))
+
+
+@shared_task(acks_late=True)
+def snapshot_range_task(start: str, end: str) -> None:
+    """Recompute and store every day from ``start`` to ``end`` (ISO dates, inclusive). Idempotent."""
+    snapshot_range(start=datetime.date.fromisoformat(start), end=datetime.date.fromisoformat(end))
 
 
 @shared_task(acks_late=True)

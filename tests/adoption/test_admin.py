@@ -7,7 +7,15 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from adoption.indicator import snapshot_store
-from adoption.models import AdoptionTarget, ApiToken, DeclaredShop, RegisterEntry, SnapshotRow, SnapshotRun
+from adoption.models import (
+    AdoptionTarget,
+    ApiToken,
+    DeclaredShop,
+    RegisterEntry,
+    RegisterEntryHistory,
+    SnapshotRow,
+    SnapshotRun,
+)
 from adoption.services import api_token_create
 from tests.factories import UserFactory
 
@@ -125,3 +133,17 @@ def test_a_target_edited_in_the_admin_keeps_its_history(client, records):
     # and it cannot be deleted (made inactive instead, so its history stays)
     assert client.post(f"/django-admin/adoption/adoptiontarget/{target.pk}/delete/",
                        {"post": "yes"}).status_code == 403
+
+
+def test_an_entry_page_lists_its_earlier_states_with_their_dates(client, records):
+    # given: an entry whose earlier state (suspended until 29 June 2026) a later register replaced
+    entry = records["registerentry"]
+    RegisterEntryHistory.objects.create(entry=entry, valid_to=datetime.date(2026, 6, 29), name="Tên cũ của hộ",
+                                        legal_form=entry.legal_form, status="suspended")
+    client.force_login(officer(is_staff=True))
+
+    # when
+    page = client.get(f"/django-admin/adoption/registerentry/{entry.pk}/change/").content.decode()
+
+    # then
+    assert "Tên cũ của hộ" in page and "June 29, 2026" in page
