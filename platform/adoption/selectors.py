@@ -243,9 +243,10 @@ def drilldown(*, day: datetime.date, series: str, dimension: str, key: str, whic
             continue
         chosen.append((member, verified, online))
     business_ids = [m.business_id for m, _v, _o in chosen if m.business_id]
-    businesses = {b.pk: b for b in Business.objects.filter(pk__in=business_ids).select_related("ward")}
-    entries = {e.pk: e for e in RegisterEntry.objects.filter(
-        pk__in=[m.entry_id for m, _v, _o in chosen if m.entry_id]).select_related("ward")}
+    businesses = {b.pk: b for b in Business.objects.filter(pk__in=business_ids)}
+    # The ward the member was counted in on the day (the register as it stood then), by its name today.
+    ward_names = dict(AdministrativeUnit.objects.current().filter(
+        code__in={m.ward_key for m, _v, _o in chosen}).values_list("code", "name"))
     stages = _stages(business_ids, evidence)
     listing_activity = dict(ListingBinding.objects.filter(account__business_id__in=business_ids).order_by()
                             .values("account__business_id").annotate(m=Max("updated_at"))
@@ -258,9 +259,7 @@ def drilldown(*, day: datetime.date, series: str, dimension: str, key: str, whic
     rows = []
     for member, verified, online in chosen:
         business = businesses.get(member.business_id)
-        entry = entries.get(member.entry_id)
-        ward = (entry.ward.name if entry and entry.ward else "") or (business.ward.name if business and business.ward
-                                                                    else "")
+        ward = ward_names.get(member.ward_key, "")
         mp_verified, mp_declared = evidence.channels(member.business_id)
         dates = [d for d in (business.updated_at if business else None, listing_activity.get(member.business_id),
                              product_activity.get(member.business_id), order_activity.get(member.business_id)) if d]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from adoption.indicator import SME, WARD, indicator_compute, indicator_read, snapshot_store
 from adoption.models import ImportStatus, RegisterEntry, RegisterEntryHistory, RegisterStatus, SnapshotRow
+from adoption.selectors import drilldown
 from adoption.services import register_entry_resolve_address, register_import_confirm, register_import_create
 
 from .factories import BusinessFactory, listing, local, officer, ward
@@ -84,6 +85,11 @@ def test_a_newer_register_changes_the_days_from_its_date_and_leaves_earlier_days
     # the day before the new register's date still reads the old one; its date reads the new one
     assert counts(datetime.date(2026, 6, 29)) == counts(spring)
     assert counts(datetime.date(2026, 6, 30))[(SME, WARD, "29905")] == (1, 1, 1)
+    # and the officers' list behind a ward cell shows the company where it was on each day
+    spring_rows = drilldown(day=spring, series=SME, dimension=WARD, key="29869")
+    summer_rows = drilldown(day=summer, series=SME, dimension=WARD, key="29905")
+    assert [(r.member.identifier, r.ward) for r in spring_rows] == [(MANGO, ward("29869").name)]
+    assert [(r.member.identifier, r.ward) for r in summer_rows] == [(MANGO, ward("29905").name)]
     # and each day names the register it was counted from
     assert indicator_compute(day=spring)[0].register_as_of == datetime.date(2025, 12, 31)
     assert indicator_compute(day=summer)[0].register_as_of == datetime.date(2026, 6, 30)
