@@ -56,6 +56,16 @@ def generate() -> dict:
                    CASE WHEN g %% 20 = 0 THEN 'dissolved' ELSE 'operating' END, ({array})[1 + g %% {len(wards)}],
                    false, '[]', 'bench', now(), now()
             FROM generate_series(1, {REGISTER}) g""", [])
+        # A newer register dated 60 days ago changed one entry in ten (another ward, and some dissolved since):
+        # their earlier state is kept, as an import keeps it.
+        c.execute("""
+            UPDATE adoption_registerentry SET valid_from = current_date - 60 WHERE id %% 10 = 0""", [])
+        c.execute("""
+            INSERT INTO adoption_registerentryhistory (entry_id, valid_from, valid_to, name, legal_form, main_sector,
+                size_class, status, ward_id, needs_address_review, ward_candidates, source, created_at)
+            SELECT e.id, NULL, current_date - 61, e.name, e.legal_form, e.main_sector, e.size_class, 'operating',
+                   e.ward_id, false, '[]', 'bench', now()
+            FROM adoption_registerentry e WHERE e.id %% 10 = 0""", [])
         c.execute(f"""
             INSERT INTO marketplace_connectors_marketplaceaccount (business_id, marketplace, external_shop_id, shop_name,
                 status, access_token_encrypted, refresh_token_encrypted, status_reason, logistics_channel_id,
@@ -72,13 +82,13 @@ def generate() -> dict:
         c.execute("""
             INSERT INTO marketplace_connectors_listingbinding (account_id, product_id, external_id, status,
                 external_category_id, attribute_values, payload_hash, image_ids, last_error, attempts, created_at,
-                updated_at, published_at)
+                updated_at, published_at, paused_for_plan)
             SELECT a.id, p.id, p.id::text,
                    CASE WHEN a.id %% 4 = 0 THEN 'delisted' WHEN p.id %% 10 < 8 THEN 'live' ELSE 'failed' END,
                    '', '{}', '', '{}', '', 0, now(),
                    CASE WHEN a.id %% 4 = 0 THEN now() - ((a.id * 7) %% 365) * interval '1 day' + interval '30 days'
                         ELSE now() END,
-                   now() - ((a.id * 7) %% 365) * interval '1 day'
+                   now() - ((a.id * 7) %% 365) * interval '1 day', false
             FROM catalog_product p JOIN marketplace_connectors_marketplaceaccount a ON a.business_id = p.business_id""", [])
         # The listings' status log (ListingStatusChange), as the sync writes it: "live" at publication, then
         # "delisted" or "failed" when they left; shops with id % 7 = 1 paused everything for 10 days 40 days
@@ -196,7 +206,7 @@ def run() -> list[dict]:
         with db:
             r = run_step("bench_adoption", "measure", database_url=db.url)
         version = r["database_version"]
-        data_note = (f"{REGISTER:,} register entries, {BUSINESSES:,} businesses, {r['listings']:,} listings, "
+        data_note = (f"{REGISTER:,} register entries ({REGISTER // 10:,} with an earlier state), {BUSINESSES:,} businesses, {r['listings']:,} listings, "
                      f"{r['status_changes']:,} listing status changes, {r['orders']:,} orders, "
                      f"{r['snapshot_rows']:,} snapshot rows{scale_note}")
         results.append({**measurement("nightly snapshot (yesterday + today)", r["nightly_s"], "s", target=60,
