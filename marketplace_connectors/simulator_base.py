@@ -30,13 +30,20 @@ What the base gives every subclass (the stable API; keep it small):
   by subclasses against the real clock so callers' signatures stay valid);
 - request parsing: ``Request`` with the query, headers, raw body, ``json()``, ``form()``, ``multipart()``;
 - fault injection: ``set_faults(...)`` with a ``Faults`` whose counters make the *next N* requests answer
-  HTTP 429, HTTP 5xx, time out (hang, after acting by default) or drop the connection after acting;
+  HTTP 429, HTTP 5xx, time out (hang, after acting by default) or drop the connection after acting, and
+  whose shares make a seeded random part of them answer 429, 5xx or time out. Faults strike before
+  ``handle``; a subclass whose gateway checks come first (signature, token, rate limit) sets
+  ``faults_in_handle`` and calls ``inject_faults(request)`` where they end;
 - ``rate_limit_exceeded(key, limit=, window=)``: a sliding-window limiter per key (real clock);
-- a call log: ``calls`` (``Call`` per answered request) and ``count(path=, status=, code=)``; an optional
-  ``after_call(request, response)`` hook tests use to change state mid-run;
+- a call log: ``calls`` (``Call`` per answered request, also unpacking as ``(path, status, code)``) and
+  ``count(path=, status=, code=)``; an optional ``after_call(request, response)`` hook tests use to change
+  state mid-run (``logged`` leaves requests out of the log, ``call_answered`` calls ``after_call``);
+- ``path_prefix``: a gateway prefix (Lazada's ``/rest``) taken off request paths before anything sees them;
 - outbound pushes: set ``push_url`` and call ``push(payload)``; a background thread POSTs it with the
   subclass's ``push_headers(body)``, retrying a delivery not answered as ``push_accepted`` says after each
   of ``push_retry_delays``; ``deliveries`` records every attempt and ``wait_for_deliveries()`` waits for them.
+  With ``push_in_order`` one push is delivered (or given up) before the next leaves, as Shopee and Lazada
+  send them; ``push_deliveries`` lists every attempt and ``wait_for_pushes()`` waits without raising.
 
 A ``threading.RLock`` is at ``self.lock``: subclasses take it around their state.
 """
@@ -47,6 +54,7 @@ import collections
 import contextlib
 import heapq
 import json
+import random
 import socket
 import threading
 import time
@@ -61,7 +69,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Call", "Delivery", "Faults", "Request", "Response", "SimulatorServer", "UploadedFile"]
+__all__ = ["Call", "Delivery", "Faults", "PushAttempt", "Request", "Response", "SimulatorServer", "UploadedFile"]
 
 
 @dataclass
@@ -74,6 +82,9 @@ class Faults:
       the client waits, so the client cannot know the marketplace acted; without ``act_before_hang`` it
       hangs and then answers 504 without acting;
     - drop: the request acts, then the connection is closed with no answer.
+
+    When no counter is left, the shares are probabilities per request, drawn in this order from a generator
+    seeded with ``seed`` when the faults are set: ``share_429``, ``share_5xx``, ``timeout_share``.
 
     ``latency`` delays every request; ``paths`` limits all of it to those paths (empty: every request the
     subclass counts as ``faultable``).
@@ -88,6 +99,10 @@ class Faults:
     act_before_hang: bool = True
     latency: float = 0.0
     paths: frozenset[str] = frozenset()
+    share_429: float = 0.0
+    share_5xx: float = 0.0
+    timeout_share: float = 0.0
+    seed: int = 7
 
 
 @dataclass(frozen=True)
@@ -173,13 +188,20 @@ class Response:
 
 @dataclass(frozen=True)
 class Call:
-    """One answered request in the call log (a dropped connection is logged with status 0)."""
+    """One answered request in the call log (a dropped connection is logged with status 0). It also unpacks
+    and indexes as ``(path, status, code)``, the log entry of the first simulators."""
 
     method: str
     path: str
     status: int
     code: str
     fault: str = ""  # "429", "5xx", "timeout", "drop" when injected
+
+    def __iter__(self):
+        return iter((self.path, self.status, self.code))
+
+    def __getitem__(self, index):
+        return (self.path, self.status, self.code)[index]
 
 
 @dataclass
@@ -190,6 +212,7 @@ class Delivery:
     body: bytes
     headers: dict[str, str]
     attempts: list[int] = field(default_factory=list)
+    replies: list[bytes] = field(default_factory=list)  # the body of each answer (b"": none)
     delivered: bool = False
     given_up: bool = False
 
@@ -201,11 +224,35 @@ class Delivery:
         return json.loads(self.body.decode("utf-8"))
 
 
+@dataclass(frozen=True)
+class PushAttempt:
+    """One attempt to deliver a push: what was sent and how the receiver answered (status 0: no answer)."""
+
+    body: bytes
+    signature: str  # the Authorization header sent
+    attempt: int  # from 1
+    status: int
+    response_body: bytes
+    acknowledged: bool
+
+
+class _InjectedFault(Exception):  # noqa: N818 - not an error: unwinds ``handle`` to answer a fault
+    def __init__(self, kind: str, hang: float) -> None:
+        super().__init__(kind)
+        self.kind, self.hang = kind, hang
+
+
 class SimulatorServer:
     """Base of every marketplace simulator (see the module docstring). Subclasses implement ``handle``."""
 
     #: short name, used for the server thread and the Server header
     name: str = "simulator"
+    #: taken off the start of request paths (``/rest``: ``/rest/seller/get`` is served as ``/seller/get``)
+    path_prefix: str = ""
+    #: False: injected faults strike before ``handle``; True: where ``handle`` calls ``inject_faults``
+    faults_in_handle: bool = False
+    #: True: one push at a time, its retries before the next push leaves (pushes keep their order)
+    push_in_order: bool = False
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, push_url: str | None = None,
                  push_retry_delays: Sequence[float] = (0.2, 0.5, 1.0), push_timeout: float = 3.0) -> None:
@@ -219,6 +266,8 @@ class SimulatorServer:
         self.push_timeout = push_timeout
         self.deliveries: list[Delivery] = []
         self._clock_offset = 0.0
+        self._fault_rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
+        self._fault_taken = threading.local()
         self._windows: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         self._push_queue: list[tuple[float, int, Delivery]] = []  # heap of (due, seq, delivery)
         self._push_seq = 0
@@ -253,6 +302,16 @@ class SimulatorServer:
     def push_accepted(self, status: int, body: bytes) -> bool:
         """Whether the receiver acknowledged a push (override for stricter rules, e.g. an empty body)."""
         return 200 <= status < 300
+
+    def logged(self, request: Request, response: Response | None) -> bool:
+        """Whether this exchange goes into the call log (override to leave out, say, a consent page)."""
+        return True
+
+    def call_answered(self, request: Request, response: Response, call: Call) -> None:
+        """Runs after each answered, logged request; calls ``after_call(request, response)`` (override to
+        give it other arguments)."""
+        if self.after_call is not None:
+            self.after_call(request, response)
 
     # --- lifecycle -------------------------------------------------------------------------------
     @property
@@ -300,20 +359,45 @@ class SimulatorServer:
 
     # --- faults and limits ---------------------------------------------------------------------------
     def set_faults(self, **kwargs) -> Faults:
-        """Replace the faults (``Faults`` fields as keywords); ``set_faults()`` clears them."""
+        """Replace the faults (``Faults`` fields as keywords) and reseed the shares' generator;
+        ``set_faults()`` clears them."""
         with self.lock:
             self.faults = Faults(**kwargs)
+            self._fault_rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
             return self.faults
 
-    def _take_fault(self, request: Request) -> str:
+    def inject_faults(self, request: Request) -> None:
+        """Where injected faults strike: waits the latency, then takes the next fault for this request. A
+        fault answered without acting (429, 5xx, a timeout before acting) unwinds ``handle``; one that acts
+        (a timeout after acting, a drop) is applied to its answer. Called before ``handle``, or by
+        ``handle`` itself when ``faults_in_handle`` is set."""
+        if not self.faultable(request):
+            return
+        faults = self.faults
+        if faults.paths and request.path not in faults.paths:
+            return
+        if faults.latency:
+            time.sleep(faults.latency)
+        kind = self._take_fault()
+        hang = faults.hang_seconds if kind == "timeout" else 0.0
+        if kind in ("429", "5xx") or (kind == "timeout" and not faults.act_before_hang):
+            raise _InjectedFault(kind, hang)
+        self._fault_taken.kind, self._fault_taken.hang = kind, hang
+
+    def _take_fault(self) -> str:
         with self.lock:
             faults = self.faults
-            if faults.paths and request.path not in faults.paths:
-                return ""
             for attr, kind in (("status_429", "429"), ("status_5xx", "5xx"), ("timeouts", "timeout"), ("drops", "drop")):
                 if getattr(faults, attr) > 0:
                     setattr(faults, attr, getattr(faults, attr) - 1)
                     return kind
+            if not (faults.share_429 or faults.share_5xx or faults.timeout_share):
+                return ""
+            roll = self._fault_rng.random()
+            for share, kind in ((faults.share_429, "429"), (faults.share_5xx, "5xx"), (faults.timeout_share, "timeout")):
+                if roll < share:
+                    return kind
+                roll -= share
             return ""
 
     def rate_limit_exceeded(self, key: str, *, limit: float, window: float = 1.0) -> bool:
@@ -337,35 +421,33 @@ class SimulatorServer:
                        and (status is None or c.status == status) and (code is None or c.code == code))
 
     def _log(self, request: Request, response: Response | None, fault: str = "") -> None:
+        if not self.logged(request, response):
+            return
+        call = Call(method=request.method, path=request.path, status=response.status if response else 0,
+                    code=response.code if response else "", fault=fault)
         with self.lock:
-            self.calls.append(Call(method=request.method, path=request.path,
-                                   status=response.status if response else 0, code=response.code if response else "",
-                                   fault=fault))
-        if self.after_call is not None and response is not None:
-            self.after_call(request, response)
+            self.calls.append(call)
+        if response is not None:
+            self.call_answered(request, response, call)
 
     # --- one request (called by the handler) ---------------------------------------------------------
     def _serve(self, request: Request) -> tuple[Response | None, float]:
         """The answer (None: drop the connection) and how long to hold it back."""
-        fault = ""
-        if self.faultable(request):
-            if self.faults.latency:
-                time.sleep(self.faults.latency)
-            fault = self._take_fault(request)
-        if fault in ("429", "5xx"):
-            response = self.fault_response(fault, request)
-            self._log(request, response, fault)
-            return response, 0.0
-        if fault == "timeout" and not self.faults.act_before_hang:
-            response = self.fault_response("timeout", request)
-            self._log(request, response, fault)
-            return response, self.faults.hang_seconds
-        response = self.handle(request)
+        self._fault_taken.kind, self._fault_taken.hang = "", 0.0
+        try:
+            if not self.faults_in_handle:
+                self.inject_faults(request)
+            response = self.handle(request)
+        except _InjectedFault as injected:
+            response = self.fault_response(injected.kind, request)
+            self._log(request, response, injected.kind)
+            return response, injected.hang
+        fault, hang = self._fault_taken.kind, self._fault_taken.hang
         if fault == "drop":
             self._log(request, None, fault)
             return None, 0.0
         self._log(request, response, fault)
-        return response, self.faults.hang_seconds if fault == "timeout" else 0.0
+        return response, hang
 
     # --- outbound pushes -----------------------------------------------------------------------------
     def push(self, payload: bytes | Mapping | list, *, headers: Mapping[str, str] | None = None) -> Delivery | None:
@@ -397,6 +479,25 @@ class SimulatorServer:
                 raise TimeoutError(f"{self.name}: pushes not done after {timeout} s")
             time.sleep(0.02)
 
+    def wait_for_pushes(self, timeout: float = 10.0) -> None:
+        """Block until every push queued so far is delivered or given up, or ``timeout`` passes (no error)."""
+        with contextlib.suppress(TimeoutError):
+            self.wait_for_deliveries(timeout=timeout)
+
+    @property
+    def push_attempts(self) -> int:
+        """How many times one push is tried at the most."""
+        return 1 + len(self.push_retry_delays)
+
+    @property
+    def push_deliveries(self) -> list[PushAttempt]:
+        """Every delivery attempt so far, push after push (in the order sent when ``push_in_order``)."""
+        with self.lock:
+            return [PushAttempt(body=d.body, signature=d.headers.get("Authorization", ""), attempt=n, status=status,
+                                response_body=reply, acknowledged=d.delivered and n == len(d.attempts))
+                    for d in self.deliveries
+                    for n, (status, reply) in enumerate(zip(d.attempts, d.replies, strict=True), start=1)]
+
     def _schedule(self, delivery: Delivery, delay: float) -> None:
         with self._push_cond:
             self._push_seq += 1
@@ -415,28 +516,38 @@ class SimulatorServer:
             self._deliver(delivery)
 
     def _deliver(self, delivery: Delivery) -> None:
+        while True:
+            status, body = self._send(delivery)
+            with self.lock:
+                delivery.attempts.append(status)
+                delivery.replies.append(body)
+                if status and self.push_accepted(status, body):
+                    delivery.delivered = True
+                    return
+                retries_done = len(delivery.attempts) - 1
+                if retries_done >= len(self.push_retry_delays):
+                    delivery.given_up = True
+                    return
+                delay = self.push_retry_delays[retries_done]
+            if not self.push_in_order:
+                self._schedule(delivery, delay)
+                return
+            with self._push_cond:  # the next push waits for this one's retries
+                if self._push_cond.wait_for(lambda: self._stopping, timeout=delay):
+                    return
+
+    def _send(self, delivery: Delivery) -> tuple[int, bytes]:
+        """One POST of the push: the answer's status (0: none) and body."""
         # The simulator plays the marketplace here, not our platform: plain urllib, no session factory.
         request = urllib.request.Request(delivery.url, data=delivery.body, headers=delivery.headers,  # noqa: S310 - push() checks the scheme
                                          method="POST")
-        status, body = 0, b""
         try:
             with urllib.request.urlopen(request, timeout=self.push_timeout) as answer:  # noqa: S310 - push_url is set by tests/sandbox
-                status, body = answer.status, answer.read()
+                return answer.status, answer.read()
         except urllib.error.HTTPError as exc:
-            status, body = exc.code, exc.read() or b""
+            return exc.code, exc.read() or b""
         except (urllib.error.URLError, OSError):
-            status = 0
-        with self.lock:
-            delivery.attempts.append(status)
-            if status and self.push_accepted(status, body):
-                delivery.delivered = True
-                return
-            retries_done = len(delivery.attempts) - 1
-            if retries_done >= len(self.push_retry_delays):
-                delivery.given_up = True
-                return
-            delay = self.push_retry_delays[retries_done]
-        self._schedule(delivery, delay)
+            return 0, b""
 
 
 def _handler_for(sim: SimulatorServer):
@@ -451,7 +562,10 @@ def _handler_for(sim: SimulatorServer):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             parts = urlsplit(self.path)
-            request = Request(method=self.command, path=parts.path, raw_query=parts.query,
+            path = parts.path
+            if sim.path_prefix and path.startswith(sim.path_prefix + "/"):
+                path = path[len(sim.path_prefix):]
+            request = Request(method=self.command, path=path, raw_query=parts.query,
                               query=parse_qs(parts.query, keep_blank_values=True), headers=self.headers, body=body)
             response, hang = sim._serve(request)
             if response is None:  # an injected drop: the request acted, the client hears nothing

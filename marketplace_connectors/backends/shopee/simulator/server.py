@@ -1,6 +1,7 @@
 """A local Shopee Open Platform v2, written from the documentation in shared/marketplaces.md §1.
 
-It is a real HTTP server (threaded, loopback only) so that the connector's HTTP code, timeouts and
+Built on ``marketplace_connectors.simulator_base`` (server, clock, faults, rate-limit window, call log,
+pushes): a real HTTP server (threaded, loopback only) so that the connector's HTTP code, timeouts and
 retries are exercised for real. It enforces what the documentation says: the signature per API type
 (Public: partner_id+path+timestamp; Shop: + access_token + shop_id), the 5-minute timestamp window, the
 envelope ``{request_id, error, message, warning, response}``, token lifetimes (access 4 h, refresh 30 d
@@ -26,22 +27,27 @@ import hmac
 import html
 import itertools
 import json
-import queue
 import random
 import string
-import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode
 
 from marketplace_connectors.base import OrderStatus
+from marketplace_connectors.simulator_base import (
+    Call,
+    Faults,
+    PushAttempt,
+    Request,
+    Response,
+    SimulatorServer,
+)
+
+__all__ = ["Faults", "ShopeeSimulator"]
 
 ACCESS_TOKEN_LIFETIME = 4 * 3600
 REFRESH_TOKEN_LIFETIME = 30 * 24 * 3600
@@ -148,25 +154,6 @@ DEFAULT_ITEM_LIMIT = {
 
 
 @dataclass
-class Faults:
-    """Per-test fault injection. Shares are probabilities per call (drawn from a seeded generator).
-
-    ``timeout_share`` calls hang for ``hang_seconds`` before answering; with ``act_before_hang`` the
-    request takes effect first (the client times out although the marketplace acted).
-    ``paths`` limits faults to those API paths (empty: every API path except the consent page).
-    """
-
-    latency: float = 0.0
-    share_5xx: float = 0.0
-    share_429: float = 0.0
-    timeout_share: float = 0.0
-    hang_seconds: float = 2.0
-    act_before_hang: bool = True
-    paths: frozenset[str] = frozenset()
-    seed: int = 7
-
-
-@dataclass
 class Model:
     model_id: int
     tier_index: list[int]
@@ -225,23 +212,14 @@ class Order:
 
 
 @dataclass
-class PushDelivery:
-    """One attempt to deliver a push: what was sent and how the receiver answered (status 0: no answer)."""
-
-    body: bytes
-    signature: str
-    attempt: int
-    status: int
-    response_body: bytes
-    acknowledged: bool
-
-
-@dataclass
 class Shop:
     shop_id: int
     shop_name: str
     items: dict[int, Item] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
+
+
+PushDelivery = PushAttempt  # the name this module gave one push attempt
 
 
 class ApiError(Exception):
@@ -250,17 +228,28 @@ class ApiError(Exception):
         self.error, self.message, self.status = error, message, status
 
 
-class ShopeeSimulator:
-    """Start with ``.start()``; ``.url`` is the host to give the connector. Thread-safe."""
+class ShopeeSimulator(SimulatorServer):
+    """Start with ``.start()``; ``.url`` is the host to give the connector. Thread-safe.
+
+    Faults (``set_faults(share_429=, share_5xx=, timeout_share=, latency=, paths=, seed=, ...)``) strike after
+    the partner, signature, token and rate-limit checks, never on the consent page; ``after_call`` is called
+    with ``(path, status)``; ``calls`` unpack as ``(path, status, error)``."""
+
+    name = "shopee"
+    faults_in_handle = True
+    # Push notifications: POSTed to push_url (when set) on every order change, signed url|body, by one sender
+    # so they leave in the order the changes happened, as Shopee's would.
+    push_in_order = True
 
     def __init__(self, *, partner_id: int = 2001887, partner_key: str = "test_partner_key",
                  host: str = "127.0.0.1", port: int = 0, rate_limit_per_second: float | None = None,
                  shops: dict[int, str] | None = None, reject_repeated_items: bool = True) -> None:
+        # four attempts, 0.05 s, 0.1 s and 0.15 s apart
+        super().__init__(host=host, port=port, push_retry_delays=(0.05, 0.1, 0.15), push_timeout=5.0)
         self.partner_id = partner_id
         self.partner_key = partner_key
         self.rate_limit_per_second = rate_limit_per_second
         self.reject_repeated_items = reject_repeated_items
-        self.faults = Faults()
         self.categories = [dict(c) for c in DEFAULT_CATEGORIES]
         self.attributes = {k: [dict(a) for a in v] for k, v in DEFAULT_ATTRIBUTES.items()}
         self.channels = [dict(c) for c in DEFAULT_CHANNELS]
@@ -275,91 +264,33 @@ class ShopeeSimulator:
         self.refresh_tokens: dict[str, tuple[int, float]] = {}  # live refresh tokens only
         self.spent_refresh_tokens: set[str] = set()
         self.images: dict[str, int] = {}  # image_id -> size
-        self.calls: list[tuple[str, int, str]] = []  # (path, http status, error)
-        # Called with (path, status) after each answered API call; tests use it to change state mid-run.
-        self.after_call = None
-        # Push notifications: POSTed to push_url (when set) on every order change, signed url|body.
-        self.push_url: str | None = None
-        self.push_attempts = 4
-        self.push_retry_delay = 0.05
-        self.push_deliveries: list[PushDelivery] = []
-        self._pushes: queue.Queue[bytes] = queue.Queue()
         self._sn_rng = random.Random(11)  # noqa: S311 - order numbers for tests, not security
-        self._push_thread: threading.Thread | None = None
-        self._clock_offset = 0.0
         self._ids = itertools.count(800000001)
-        self._lock = threading.RLock()
-        self._window: collections.deque[float] = collections.deque()
-        self._rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    # --- lifecycle -------------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> ShopeeSimulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="shopee-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread = None
-        self._server.server_close()
-        if self._push_thread is not None:
-            self._pushes.put(b"")  # tells the sender to finish
-            self._push_thread.join(timeout=5)
-            self._push_thread = None
-
-    def __enter__(self) -> ShopeeSimulator:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     # --- test helpers ----------------------------------------------------------------------------
-    def now(self) -> float:
-        return time.time() + self._clock_offset
-
-    def advance(self, seconds: float) -> None:
-        """Move the simulator's clock forward: tokens and codes age. Request timestamps are still checked
-        against the real clock, so callers' signatures stay valid."""
-        with self._lock:
-            self._clock_offset += seconds
-
-    def set_faults(self, **kwargs) -> None:
-        with self._lock:
-            self.faults = Faults(**kwargs)
-            self._rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
-
     def issue_code(self, shop_id: int | None = None) -> tuple[str, int]:
         """What the consent page does when the seller approves: a fresh single-use code."""
-        with self._lock:
+        with self.lock:
             shop_id = shop_id or next(iter(self.shops))
             code = uuid.uuid4().hex
             self.codes[code] = (shop_id, self.now())
             return code, shop_id
 
     def expire_access_tokens(self, shop_id: int) -> None:
-        with self._lock:
+        with self.lock:
             for token, (shop, _exp) in list(self.access_tokens.items()):
                 if shop == shop_id:
                     self.access_tokens[token] = (shop, self.now() - 1)
 
     def revoke_refresh_tokens(self, shop_id: int) -> None:
-        with self._lock:
+        with self.lock:
             for token, (shop, _exp) in list(self.refresh_tokens.items()):
                 if shop == shop_id:
                     del self.refresh_tokens[token]
                     self.spent_refresh_tokens.add(token)
 
     def items(self, shop_id: int | None = None) -> list[Item]:
-        with self._lock:
+        with self.lock:
             shop = self.shops[shop_id or next(iter(self.shops))]
             return [i for i in shop.items.values() if i.item_status != "DELETED"]
 
@@ -373,7 +304,7 @@ class ShopeeSimulator:
                   models: Sequence[tuple[str, int, int]] = (), shop_id: str | int | None = None) -> Item:
         """An item already on the shop, created without any API call (tests, benchmarks): ``models`` are
         ``(model_sku, price, stock)``; without models the item itself has ``price`` and ``stock``."""
-        with self._lock:
+        with self.lock:
             shop = self._shop(shop_id)
             now = int(self.now())
             item = Item(item_id=next(self._ids), item_sku=sku, item_name=name, description=name, original_price=price,
@@ -387,10 +318,6 @@ class ShopeeSimulator:
                                for n, (model_sku, model_price, model_stock) in enumerate(models)]
             shop.items[item.item_id] = item
             return item
-
-    def count(self, *, path: str | None = None, status: int | None = None) -> int:
-        with self._lock:
-            return sum(1 for p, s, _e in self.calls if (path is None or p == path) and (status is None or s == status))
 
     # --- orders and pushes (the SandboxSimulator protocol) -----------------------------------------
     def _shop(self, shop_id: str | int | None) -> Shop:
@@ -415,7 +342,7 @@ class ShopeeSimulator:
         """A buyer orders ``(seller SKU, quantity)`` pairs: the stock goes down at once (ValueError when a
         SKU is unknown or short, and nothing changes); returns the order_sn. The order starts
         READY_TO_SHIP (paid, or cash on delivery) unless ``status`` says otherwise."""
-        with self._lock:
+        with self.lock:
             shop = self._shop(shop_id)
             picked = []
             for sku, quantity in items:
@@ -452,13 +379,13 @@ class ShopeeSimulator:
                 return sn
 
     def order(self, order_id: str) -> Order:
-        with self._lock:
+        with self.lock:
             return next(shop.orders[order_id] for shop in self.shops.values() if order_id in shop.orders)
 
     def set_order_status(self, *, order_id: str, status: OrderStatus | str, seconds_later: float = 1.0) -> None:
         """Move the order on; ``status`` is ours (OrderStatus) or a Shopee word such as "IN_CANCEL".
         Entering CANCELLED or TO_RETURN puts the stock back; update_time moves ``seconds_later`` on."""
-        with self._lock:
+        with self.lock:
             order = self.order(order_id)
             word = _shopee_word(status)
             if order.order_status in STOCK_RELEASED and word not in STOCK_RELEASED:
@@ -480,7 +407,7 @@ class ShopeeSimulator:
             target.stock += line.quantity
 
     def stock_of(self, *, shop_id: str | int | None = None, sku: str) -> int | None:
-        with self._lock:
+        with self.lock:
             found = self._sellables(self._shop(shop_id), sku)
             if not found:
                 return None
@@ -491,57 +418,19 @@ class ShopeeSimulator:
         """marketplaces.md §1.8: hex(HMAC-SHA256(partner_key, url + "|" + raw body))."""
         return hmac.new(self.partner_key.encode(), url.encode() + b"|" + body, hashlib.sha256).hexdigest()
 
+    def push_headers(self, body: bytes) -> dict[str, str]:
+        return {"Authorization": self.push_signature(self.push_url or "", body)}
+
+    def push_accepted(self, status: int, body: bytes) -> bool:
+        # Shopee counts a delivery as received only on 2xx with an empty body (§1.8, §1.9 case 10).
+        return 200 <= status < 300 and not body
+
     def _push_order(self, order: Order) -> None:
-        if not self.push_url:
+        if not self.push_url or not self.push_url.startswith(("http://", "https://")):
             return
-        body = json.dumps({"code": 3, "shop_id": order.shop_id, "timestamp": int(self.now()),
-                           "data": {"ordersn": order.order_sn, "status": order.order_status,
-                                    "update_time": order.update_time}}, separators=(",", ":")).encode()
-        if self._push_thread is None:
-            self._push_thread = threading.Thread(target=self._push_sender, name="shopee-sim-push", daemon=True)
-            self._push_thread.start()
-        self._pushes.put(body)
-
-    def _push_sender(self) -> None:
-        """One sender, so pushes leave in the order the changes happened, as Shopee's would."""
-        while True:
-            body = self._pushes.get()
-            try:
-                if not body:
-                    return
-                self._deliver(body)
-            finally:
-                self._pushes.task_done()
-
-    def _deliver(self, body: bytes) -> None:
-        url = self.push_url
-        if not url or not url.startswith(("http://", "https://")):
-            return
-        signature = self.push_signature(url, body)
-        for attempt in range(1, self.push_attempts + 1):
-            request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
-                "Content-Type": "application/json", "Authorization": signature})
-            try:
-                with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - the test's own URL
-                    status, reply = answer.status, answer.read()
-            except urllib.error.HTTPError as exc:
-                status, reply = exc.code, exc.read()
-            except (urllib.error.URLError, OSError):
-                status, reply = 0, b""
-            # Shopee counts a delivery as received only on 2xx with an empty body (§1.8, §1.9 case 10).
-            ok = 200 <= status < 300 and not reply
-            with self._lock:
-                self.push_deliveries.append(PushDelivery(body=body, signature=signature, attempt=attempt,
-                                                         status=status, response_body=reply, acknowledged=ok))
-            if ok:
-                return
-            time.sleep(self.push_retry_delay * attempt)
-
-    def wait_for_pushes(self, timeout: float = 10.0) -> None:
-        """Block until every push queued so far is delivered or given up (tests)."""
-        deadline = time.monotonic() + timeout
-        while self._pushes.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self.push(json.dumps({"code": 3, "shop_id": order.shop_id, "timestamp": int(self.now()),
+                              "data": {"ordersn": order.order_sn, "status": order.order_status,
+                                       "update_time": order.update_time}}, separators=(",", ":")).encode())
 
     # --- signing (the documented algorithm) -------------------------------------------------------
     def expected_sign(self, path: str, timestamp: str, access_token: str = "", shop_id: str = "") -> str:
@@ -549,39 +438,45 @@ class ShopeeSimulator:
         return hmac.new(self.partner_key.encode(), base.encode(), hashlib.sha256).hexdigest()
 
     # --- request handling -----------------------------------------------------------------------
-    def handle(self, method: str, raw_path: str, headers, body: bytes):
-        """Returns (status, content_type, body bytes, extra headers, hang seconds)."""
-        parts = urlsplit(raw_path)
-        path = parts.path
-        query = parse_qs(parts.query, keep_blank_values=True)
-        if path == "/sandbox/authorize" and method == "POST":
-            return self._consent_submit(body)
+    def handle(self, request: Request) -> Response:
+        path, query = request.path, request.query
+        if path == "/sandbox/authorize" and request.method == "POST":
+            return self._consent_submit(request.body)
         request_id = uuid.uuid4().hex[:20]
-        hang = 0.0
         try:
             if path not in PUBLIC_PATHS and path not in SHOP_PATHS:
                 raise ApiError("error_not_found", "Invalid API path.", 404)
             shop_id = self._check_common(path, query)
-            hang = self._inject_faults(path)
-            if hang < 0:  # a timeout that hangs before acting
-                return 200, "application/json", b"{}", {}, -hang
+            self.inject_faults(request)
             if path == "/api/v2/shop/auth_partner":
                 return self._consent_page(query)
-            payload = self._dispatch(method, path, query, headers, body, shop_id)
+            payload = self._dispatch(request.method, path, query, request.headers, request.body, shop_id)
             envelope = {"request_id": request_id, "error": "", "message": "", "warning": "", "response": payload}
             if isinstance(payload, dict) and payload.pop("_top_level", False):
                 envelope = {"request_id": request_id, "error": "", "message": "", **payload}
             if isinstance(payload, dict) and payload.get("_warning"):
                 envelope["warning"] = payload.pop("_warning")
-            status = 200
+            return _answer(envelope, 200)
         except ApiError as exc:
-            envelope = {"request_id": request_id, "error": exc.error, "message": exc.message}
-            status = exc.status
-        with self._lock:
-            self.calls.append((path, status, envelope.get("error", "")))
+            return _error(exc, request_id)
+
+    def faultable(self, request: Request) -> bool:
+        return request.path != "/api/v2/shop/auth_partner"
+
+    def fault_response(self, kind: str, request: Request) -> Response:
+        if kind == "timeout":  # hung before acting: whatever comes after the client gave up
+            return Response(body=b"{}")
+        if kind == "429":
+            return _error(ApiError("error_system_busy", "Too many requests, please try again later", 429))
+        return _error(ApiError("error_server", "Something wrong. Please try later.", self.faults.status_code_5xx))
+
+    def logged(self, request: Request, response: Response | None) -> bool:
+        # the API calls; not the consent page and form the seller's browser sees
+        return response is None or response.content_type == "application/json"
+
+    def call_answered(self, request: Request, response: Response, call: Call) -> None:
         if self.after_call is not None:
-            self.after_call(path, status)
-        return status, "application/json", json.dumps(envelope).encode(), {}, hang
+            self.after_call(call.path, call.status)
 
     def _check_common(self, path: str, query: dict) -> int | None:
         def q(name: str) -> str:
@@ -591,7 +486,8 @@ class ShopeeSimulator:
             raise ApiError("error_param", "There is no partner_id in query.")
         if q("partner_id") != str(self.partner_id):
             raise ApiError("error_param", "Invalid partner_id.")
-        self._rate_limit()
+        if self.rate_limit_per_second and self.rate_limit_exceeded("partner", limit=self.rate_limit_per_second):
+            raise ApiError("error_system_busy", "Too many requests, please try again later", 429)
         if not q("timestamp"):
             raise ApiError("error_param", "no timestamp")
         if not q("sign"):
@@ -614,7 +510,7 @@ class ShopeeSimulator:
         expected = self.expected_sign(path, q("timestamp"), q("access_token"), q("shop_id"))
         if not hmac.compare_digest(expected, q("sign")):
             raise ApiError("error_sign", "Wrong sign.")
-        with self._lock:
+        with self.lock:
             token = self.access_tokens.get(q("access_token"))
             try:
                 shop_id = int(q("shop_id"))
@@ -626,39 +522,8 @@ class ShopeeSimulator:
                 raise ApiError("error_auth", "Invalid access_token.", 403)
         return shop_id
 
-    def _rate_limit(self) -> None:
-        if not self.rate_limit_per_second:
-            return
-        with self._lock:
-            now = time.monotonic()
-            while self._window and self._window[0] <= now - 1.0:
-                self._window.popleft()
-            if len(self._window) >= self.rate_limit_per_second:
-                raise ApiError("error_system_busy", "Too many requests, please try again later", 429)
-            self._window.append(now)
-
-    def _inject_faults(self, path: str) -> float:
-        faults = self.faults
-        if faults.paths and path not in faults.paths:
-            return 0.0
-        if path == "/api/v2/shop/auth_partner":
-            return 0.0
-        if faults.latency:
-            time.sleep(faults.latency)
-        with self._lock:
-            roll = self._rng.random()
-        if roll < faults.share_429:
-            raise ApiError("error_system_busy", "Too many requests, please try again later", 429)
-        roll -= faults.share_429
-        if roll < faults.share_5xx:
-            raise ApiError("error_server", "Something wrong. Please try later.", 503)
-        roll -= faults.share_5xx
-        if roll < faults.timeout_share:
-            return faults.hang_seconds if faults.act_before_hang else -faults.hang_seconds
-        return 0.0
-
     # --- consent (sandbox only: the real page is Shopee's seller login) ---------------------------
-    def _consent_page(self, query: dict):
+    def _consent_page(self, query: dict) -> Response:
         redirect = query.get("redirect", [""])[0]
         if not redirect:
             raise ApiError("error_param", "Wrong parameters, detail: redirect is required.")
@@ -678,19 +543,19 @@ class ShopeeSimulator:
 <button type="submit" name="decision" value="approve">Đồng ý ủy quyền</button>
 <button type="submit" name="decision" value="deny">Từ chối</button>
 </form></main></body></html>"""
-        return 200, "text/html; charset=utf-8", page.encode(), {}, 0.0
+        return Response(body=page.encode(), content_type="text/html; charset=utf-8")
 
-    def _consent_submit(self, body: bytes):
+    def _consent_submit(self, body: bytes) -> Response:
         form = parse_qs(body.decode())
         redirect = form.get("redirect", [""])[0]
         if not redirect.startswith(("http://", "https://")):
-            return 400, "text/plain", b"bad redirect", {}, 0.0
+            return Response(status=400, body=b"bad redirect", content_type="text/plain")
         if form.get("decision", [""])[0] != "approve":
-            return 302, "text/plain", b"", {"Location": redirect}, 0.0
+            return Response(status=302, content_type="text/plain", headers={"Location": redirect})
         code, shop_id = self.issue_code(int(form.get("shop_id", ["0"])[0] or 0) or None)
         sep = "&" if "?" in redirect else "?"
         location = f"{redirect}{sep}{urlencode({'code': code, 'shop_id': shop_id})}"
-        return 302, "text/plain", b"", {"Location": location}, 0.0
+        return Response(status=302, content_type="text/plain", headers={"Location": location})
 
     # --- API endpoints --------------------------------------------------------------------------
     def _dispatch(self, method, path, query, headers, body, shop_id):
@@ -716,7 +581,7 @@ class ShopeeSimulator:
             return self._token_get(data)
         if path == "/api/v2/auth/access_token/get":
             return self._token_refresh(data)
-        with self._lock:
+        with self.lock:
             shop = self.shops[shop_id]
             handler = getattr(self, f"_api_{name}")
             return handler(shop, query, data)
@@ -730,7 +595,7 @@ class ShopeeSimulator:
                 "expire_in": ACCESS_TOKEN_LIFETIME}
 
     def _token_get(self, data: dict) -> dict:
-        with self._lock:
+        with self.lock:
             if str(data.get("partner_id")) != str(self.partner_id):
                 raise ApiError("error_param", "Invalid partner_id.")
             code = str(data.get("code", ""))
@@ -746,7 +611,7 @@ class ShopeeSimulator:
             return self._new_tokens(shop_id)
 
     def _token_refresh(self, data: dict) -> dict:
-        with self._lock:
+        with self.lock:
             if str(data.get("partner_id")) != str(self.partner_id):
                 raise ApiError("error_param", "Invalid partner_id.")
             token = str(data.get("refresh_token", ""))
@@ -784,7 +649,7 @@ class ShopeeSimulator:
                 entry.update(error="error_param", message="type of images is invalid")
             else:
                 image_id = "vn-" + uuid.uuid4().hex[:24]
-                with self._lock:
+                with self.lock:
                     self.images[image_id] = len(content)
                 info = {"image_id": image_id, "image_url_list": [
                     {"image_url_region": "VN", "image_url": f"{self.url}/file/{image_id}"}]}
@@ -1238,35 +1103,11 @@ def _parse_id_list(raw: list[str]) -> list[int]:
     return ids
 
 
-def _handler_for(sim: ShopeeSimulator):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "ShopeeSandbox/2"
+def _answer(envelope: dict, status: int) -> Response:
+    """The envelope as Shopee sends it; its ``error`` goes into the call log."""
+    return Response(status=status, body=json.dumps(envelope).encode(), code=envelope.get("error", ""))
 
-        def _serve(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            status, content_type, payload, extra, hang = sim.handle(method, self.path, self.headers, body)
-            if hang:
-                time.sleep(hang)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                for key, value in extra.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
-        def do_GET(self) -> None:  # noqa: N802
-            self._serve("GET")
-
-        def do_POST(self) -> None:  # noqa: N802
-            self._serve("POST")
-
-        def log_message(self, format, *args) -> None:  # noqa: A002 - quiet: query strings carry signatures
-            return
-
-    return Handler
+def _error(exc: ApiError, request_id: str = "") -> Response:
+    return _answer({"request_id": request_id or uuid.uuid4().hex[:20], "error": exc.error, "message": exc.message},
+                   exc.status)
