@@ -1,7 +1,7 @@
 """A local Lazada Open Platform (LazOP), written from the documentation in shared/marketplaces.md §2.
 
-A real HTTP server (threaded, loopback only), so the connector's HTTP code, timeouts and retries are
-exercised for real. It enforces what the documentation says:
+Built on ``marketplace_connectors.simulator_base`` (server, clock, faults, call log, pushes): a real HTTP
+server (threaded, loopback only), so the connector's HTTP code, timeouts and retries are exercised for real. It enforces what the documentation says:
 
 - the signature (path + sorted ``key+value`` of every parameter but ``sign`` and files, HMAC-SHA256 with
   the app secret, UPPER-case hex), ``app_key``/``timestamp``/``sign`` mandatory (``MissingParameter``),
@@ -39,11 +39,7 @@ import html
 import ipaddress
 import itertools
 import json
-import queue
-import random
-import threading
 import time
-import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET  # noqa: N817, S405 - parses our own test payloads only
@@ -51,10 +47,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from marketplace_connectors.base import OrderStatus
+from marketplace_connectors.simulator_base import (
+    Call,
+    Faults,
+    PushAttempt,
+    Request,
+    Response,
+    SimulatorServer,
+)
+
+__all__ = ["Faults", "LazadaSimulator"]
 
 DAY = 24 * 3600
 TOKEN_LIFETIMES = {"test": (7 * DAY, 30 * DAY), "online": (30 * DAY, 180 * DAY)}
@@ -149,25 +154,6 @@ DEFAULT_ATTRIBUTES = {
 
 
 @dataclass
-class Faults:
-    """Per-test fault injection. Shares are probabilities per call (drawn from a seeded generator).
-
-    ``share_rate_limit`` calls answer ``ApiCallLimit``; ``share_5xx`` answer HTTP 503; ``timeout_share``
-    calls hang for ``hang_seconds`` (with ``act_before_hang`` the request takes effect first: the client
-    times out although Lazada acted). ``paths`` limits faults to those API paths (empty: all APIs).
-    """
-
-    latency: float = 0.0
-    share_5xx: float = 0.0
-    share_rate_limit: float = 0.0
-    timeout_share: float = 0.0
-    hang_seconds: float = 2.0
-    act_before_hang: bool = True
-    paths: frozenset[str] = frozenset()
-    seed: int = 7
-
-
-@dataclass
 class Sku:
     sku_id: int
     seller_sku: str
@@ -218,22 +204,13 @@ class Order:
 
 
 @dataclass
-class PushDelivery:
-    """One attempt to deliver a push: what was sent and how the receiver answered (status 0: no answer)."""
-
-    body: bytes
-    signature: str
-    attempt: int
-    status: int
-    response_body: bytes
-    acknowledged: bool
-
-
-@dataclass
 class Seller:
     seller_id: str
     name: str
     user_id: str
+
+
+PushDelivery = PushAttempt  # the name this module gave one push attempt
 
 
 class ApiError(Exception):
@@ -246,8 +223,19 @@ def _ms(moment: float) -> int:
     return int(moment * 1000)
 
 
-class LazadaSimulator:
-    """Start with ``.start()``; API gateway at ``.url + "/rest"``, consent page at ``.url + "/oauth/authorize"``."""
+class LazadaSimulator(SimulatorServer):
+    """Start with ``.start()``; API gateway at ``.url + "/rest"``, consent page at ``.url + "/oauth/authorize"``.
+
+    Faults (``set_faults(share_rate_limit=, share_5xx=, timeout_share=, latency=, paths=, seed=, ...)``) strike
+    after the signature, token and rate-limit checks; ``paths`` and the call log name APIs without ``/rest``;
+    ``after_call`` is called with ``(path, status, code)``; ``calls`` unpack as ``(path, status, code)``."""
+
+    name = "lazada"
+    path_prefix = "/rest"
+    faults_in_handle = True
+    # Push notifications: POSTed to push_url (when set) on every order change, signed app_key + body, one
+    # after the other so they leave in the order the changes happened.
+    push_in_order = True
 
     def __init__(self, *, app_key: str = "123456", app_secret: str = "test_secret",  # noqa: S107 - doc test vector
                  host: str = "127.0.0.1",
@@ -258,6 +246,8 @@ class LazadaSimulator:
                  variant_price_ratio_min: float | None = 0.5, image_max_bytes: int = 1024 * 1024,
                  products_limit_max: int = 50, qc_status: str = "Active",
                  refresh_single_use: bool = True) -> None:
+        # four attempts, 0.05 s, 0.1 s and 0.15 s apart
+        super().__init__(host=host, port=port, push_retry_delays=(0.05, 0.1, 0.15), push_timeout=5.0)
         self.app_key = str(app_key)
         self.app_secret = app_secret
         self.app_status = app_status
@@ -273,7 +263,6 @@ class LazadaSimulator:
         self.products_limit_max = products_limit_max
         self.qc_status = qc_status
         self.refresh_single_use = refresh_single_use
-        self.faults = Faults()
         self.categories = copy.deepcopy(DEFAULT_CATEGORIES)
         self.attributes = copy.deepcopy(DEFAULT_ATTRIBUTES)
         self.sellers: dict[str, Seller] = {
@@ -292,87 +281,36 @@ class LazadaSimulator:
         self.migrations: dict[str, dict] = {}  # batch id -> {"images": [...], "errors": [...]}
         # url -> bytes for MigrateImage(s); tests replace it. None: download (ports 80/443, no IP literal).
         self.image_fetcher = None
-        self.calls: list[tuple[str, int, str]] = []  # (path, http status, code)
-        self.after_call = None  # called with (path, status, code) after each API answer
-        # Push notifications: POSTed to push_url (when set) on every order change, signed app_key + body.
-        self.push_url: str | None = None
-        self.push_attempts = 4
-        self.push_retry_delay = 0.05
-        self.push_deliveries: list[PushDelivery] = []
-        self._pushes: queue.Queue[bytes] = queue.Queue()
-        self._push_thread: threading.Thread | None = None
-        self._clock_offset = 0.0
         self._item_ids = itertools.count(3_000_000_001)
         self._sku_ids = itertools.count(15_000_000_001)
         self._order_ids = itertools.count(500_000_000_001)
         self._order_item_ids = itertools.count(700_000_000_001)
-        self._lock = threading.RLock()
-        self._windows: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
-        self._bans: dict[str, float] = {}
-        self._rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 128
-        self._thread: threading.Thread | None = None
-
-    # --- lifecycle -------------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> LazadaSimulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="lazada-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread = None
-        self._server.server_close()
-        if self._push_thread is not None:
-            self._pushes.put(b"")  # tells the sender to finish
-            self._push_thread.join(timeout=5)
-            self._push_thread = None
-
-    def __enter__(self) -> LazadaSimulator:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        self._bans: dict[str, float] = {}  # rate-limit key -> banned until (monotonic clock)
 
     # --- test helpers ----------------------------------------------------------------------------
-    def now(self) -> float:
-        return time.time() + self._clock_offset
-
-    def advance(self, seconds: float) -> None:
-        """Move the simulator's clock forward: tokens and codes age. Request timestamps are still checked
-        against the real clock, so callers' signatures stay valid."""
-        with self._lock:
-            self._clock_offset += seconds
-
-    def set_faults(self, **kwargs) -> None:
-        with self._lock:
-            self.faults = Faults(**kwargs)
-            self._rng = random.Random(self.faults.seed)  # noqa: S311 - fault injection, not security
+    def set_faults(self, *, share_rate_limit: float = 0.0, **kwargs) -> Faults:
+        """``Faults`` fields as keywords; ``share_rate_limit`` is Lazada's ``share_429``: that share of calls
+        is answered ``ApiCallLimit``."""
+        if share_rate_limit:
+            kwargs["share_429"] = share_rate_limit
+        return super().set_faults(**kwargs)
 
     def issue_code(self, seller_id: str | None = None) -> tuple[str, str]:
         """What the consent page does when the seller approves: a fresh single-use code."""
-        with self._lock:
+        with self.lock:
             seller_id = seller_id or next(iter(self.sellers))
             code = f"0_{self.app_key}_{uuid.uuid4().hex}"
             self.codes[code] = (seller_id, self.now())
             return code, seller_id
 
     def expire_access_tokens(self, seller_id: str) -> None:
-        with self._lock:
+        with self.lock:
             for token, (seller, _exp) in list(self.access_tokens.items()):
                 if seller == seller_id:
                     self.access_tokens[token] = (seller, self.now() - 1)
 
     def revoke_refresh_tokens(self, seller_id: str) -> None:
-        with self._lock:
+        with self.lock:
             for token, (seller, _exp) in list(self.refresh_tokens.items()):
                 if seller == seller_id:
                     del self.refresh_tokens[token]
@@ -380,7 +318,7 @@ class LazadaSimulator:
 
     def live_products(self, seller_id: str | None = None) -> list[Product]:
         seller_id = seller_id or next(iter(self.sellers))
-        with self._lock:
+        with self.lock:
             return [p for p in self.products.values() if p.seller_id == seller_id and p.status != "Deleted"]
 
     def products_by_seller_sku(self, seller_id: str | None = None) -> dict[str, list[Product]]:
@@ -393,16 +331,11 @@ class LazadaSimulator:
     def sku(self, seller_sku: str, seller_id: str | None = None) -> Sku:
         return next(s for p in self.live_products(seller_id) for s in p.live_skus() if s.seller_sku == seller_sku)
 
-    def count(self, *, path: str | None = None, status: int | None = None, code: str | None = None) -> int:
-        with self._lock:
-            return sum(1 for p, s, c in self.calls
-                       if (path is None or p == path) and (status is None or s == status) and (code is None or c == code))
-
     def host_image(self, content: bytes = b"") -> str:
         """Register an image as if uploaded; its Lazada-hosted URL."""
         digest = hashlib.md5(content or uuid.uuid4().bytes, usedforsecurity=False).hexdigest()
         url = f"{CDN}{digest}{uuid.uuid4().hex[:6]}.jpg"
-        with self._lock:
+        with self.lock:
             self.images[url] = len(content)
         return url
 
@@ -412,7 +345,7 @@ class LazadaSimulator:
         seller_id = seller_id or next(iter(self.sellers))
         image = self.host_image(b"seed")
         made = []
-        with self._lock:
+        with self.lock:
             now = _ms(self.now())
             for n in range(count):
                 skus = [Sku(sku_id=next(self._sku_ids), seller_sku=f"{prefix}-{n:05d}-{k + 1}", price=50_000,
@@ -436,7 +369,7 @@ class LazadaSimulator:
         as Lazada lists them. Returns the order id."""
         seller_id = shop_id or next(iter(self.sellers))
         word = _lazada_word(status)
-        with self._lock:
+        with self.lock:
             picked = []
             for seller_sku, quantity in items:
                 try:
@@ -464,7 +397,7 @@ class LazadaSimulator:
         ``status``, ours (OrderStatus) or a Lazada word such as "packed". An item entering canceled,
         returned or failed puts its unit back in stock."""
         word = _lazada_word(status)
-        with self._lock:
+        with self.lock:
             order = self.orders[int(order_id)]
             chosen = [i for i in order.items if order_item_ids is None or i.order_item_id in set(order_item_ids)]
             if not chosen:
@@ -485,7 +418,7 @@ class LazadaSimulator:
             self._push_order(order, word, line=chosen[0])
 
     def stock_of(self, *, shop_id: str | None = None, sku: str) -> int | None:
-        with self._lock:
+        with self.lock:
             try:
                 _product, found = self._find_sku(shop_id or next(iter(self.sellers)), seller_sku=sku)
             except KeyError:
@@ -496,59 +429,18 @@ class LazadaSimulator:
         """marketplaces.md §2.5: hex(HMAC-SHA256(app_secret, app_key + raw body))."""
         return hmac.new(self.app_secret.encode(), self.app_key.encode() + body, hashlib.sha256).hexdigest()
 
+    def push_headers(self, body: bytes) -> dict[str, str]:
+        return {"Authorization": self.push_signature(body)}
+
     def _push_order(self, order: Order, word: str, *, line: OrderItem | None = None) -> None:
-        if not self.push_url:
+        if not self.push_url or not self.push_url.startswith(("http://", "https://")):
             return
         line = line or order.items[0]
-        body = json.dumps({
+        self.push(json.dumps({
             "seller_id": order.seller_id, "message_type": 0,
             "data": {"order_status": word, "trade_order_id": str(order.order_id),
                      "trade_order_line_id": str(line.order_item_id), "status_update_time": int(order.updated.timestamp())},
-            "timestamp": _ms(self.now()), "site": "lazada_vn"}, separators=(",", ":")).encode()
-        if self._push_thread is None:
-            self._push_thread = threading.Thread(target=self._push_sender, name="lazada-sim-push", daemon=True)
-            self._push_thread.start()
-        self._pushes.put(body)
-
-    def _push_sender(self) -> None:
-        """One sender, so pushes leave in the order the changes happened."""
-        while True:
-            body = self._pushes.get()
-            try:
-                if not body:
-                    return
-                self._deliver(body)
-            finally:
-                self._pushes.task_done()
-
-    def _deliver(self, body: bytes) -> None:
-        url = self.push_url
-        if not url or not url.startswith(("http://", "https://")):
-            return
-        signature = self.push_signature(body)
-        for attempt in range(1, self.push_attempts + 1):
-            request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
-                "Content-Type": "application/json", "Authorization": signature})
-            try:
-                with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - the test's own URL
-                    status, reply = answer.status, answer.read()
-            except urllib.error.HTTPError as exc:
-                status, reply = exc.code, exc.read()
-            except (urllib.error.URLError, OSError):
-                status, reply = 0, b""
-            ok = 200 <= status < 300  # Lazada retries a delivery not answered 2xx
-            with self._lock:
-                self.push_deliveries.append(PushDelivery(body=body, signature=signature, attempt=attempt,
-                                                         status=status, response_body=reply, acknowledged=ok))
-            if ok:
-                return
-            time.sleep(self.push_retry_delay * attempt)
-
-    def wait_for_pushes(self, timeout: float = 10.0) -> None:
-        """Block until every push queued so far is delivered or given up (tests)."""
-        deadline = time.monotonic() + timeout
-        while self._pushes.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.01)
+            "timestamp": _ms(self.now()), "site": "lazada_vn"}, separators=(",", ":")).encode())
 
     # --- signing (the documented algorithm) -------------------------------------------------------
     def expected_sign(self, path: str, params: dict[str, str]) -> str:
@@ -556,45 +448,48 @@ class LazadaSimulator:
         return hmac.new(self.app_secret.encode(), base.encode(), hashlib.sha256).hexdigest().upper()
 
     # --- request handling -----------------------------------------------------------------------
-    def handle(self, method: str, raw_path: str, headers, body: bytes):
-        """Returns (status, content_type, body bytes, extra headers, hang seconds)."""
-        parts = urlsplit(raw_path)
-        if parts.path == "/oauth/authorize":
+    def handle(self, request: Request) -> Response:
+        path, method = request.path, request.method  # path_prefix took /rest off
+        if path == "/oauth/authorize":
             if method == "POST":
-                return self._consent_submit(body)
-            return self._consent_page(parse_qs(parts.query, keep_blank_values=True))
+                return self._consent_submit(request.body)
+            return self._consent_page(request.query)
         request_id = uuid.uuid4().hex[:13]
-        path = parts.path[len("/rest"):] if parts.path.startswith("/rest/") else parts.path
-        hang = 0.0
         try:
-            params, files = self._params(method, parts.query, headers, body)
+            params, files = self._params(method, request.raw_query, request.headers, request.body)
             if path not in API_PATHS:
                 raise ApiError("InvalidApiPath", "The specified API path is invalid", type_="ISV")
             if method not in API_PATHS[path]:
                 raise ApiError("InvalidHttpMethod", f"{path} does not accept {method}")
             seller_id = self._check_common(path, params)
             self._rate_limit(path, seller_id)
-            hang = self._inject_faults(path)
-            if hang < 0:  # a timeout that hangs before acting
-                return 200, "application/json", b"{}", {}, -hang
-            with self._lock:
+            self.inject_faults(request)
+            with self.lock:
                 data = self._dispatch(path, params, files, seller_id)
             envelope = {"code": "0", "request_id": request_id}
             if isinstance(data, dict) and data.pop("_top_level", False):
                 envelope.update(data)
             else:
                 envelope["data"] = data
-            status, code = 200, "0"
+            return _answer(envelope, 200)
         except ApiError as exc:
-            envelope = {"type": exc.type, "code": exc.code, "message": exc.message, "request_id": request_id}
-            if exc.detail is not None:
-                envelope["detail"] = exc.detail
-            status, code = exc.status, exc.code
-        with self._lock:
-            self.calls.append((path, status, code))
+            return _error(exc, request_id)
+
+    def fault_response(self, kind: str, request: Request) -> Response:
+        if kind == "timeout":  # hung before acting: whatever comes after the client gave up
+            return Response(body=b"{}")
+        if kind == "429":
+            return _error(ApiError("ApiCallLimit", "Api access frequency exceeds the limit. this ban will last 1 seconds",
+                                   type_="ISP"))
+        return _error(ApiError("ServiceUnavailable", "Service unavailable, please try again later", type_="SYSTEM",
+                               status=self.faults.status_code_5xx))
+
+    def logged(self, request: Request, response: Response | None) -> bool:
+        return request.path != "/oauth/authorize"  # the API calls; not the consent page the seller's browser sees
+
+    def call_answered(self, request: Request, response: Response, call: Call) -> None:
         if self.after_call is not None:
-            self.after_call(path, status, code)
-        return status, "application/json", json.dumps(envelope, ensure_ascii=False).encode(), {}, hang
+            self.after_call(call.path, call.status, call.code)
 
     def _params(self, method: str, query: str, headers, body: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
         params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
@@ -635,7 +530,7 @@ class LazadaSimulator:
         if not token:
             raise ApiError("MissingParameter",
                            "the input parameter “access_token” that is mandatory for processing this request is not supplied")
-        with self._lock:
+        with self.lock:
             entry = self.access_tokens.get(token)
             if entry is None or entry[1] <= self.now():
                 raise ApiError("IllegalAccessToken", "The specified access token is invalid or expired")
@@ -650,7 +545,7 @@ class LazadaSimulator:
             checks.append((f"seller:{seller_id}:{path}", limit))
         if not checks:
             return
-        with self._lock:
+        with self.lock:
             now = time.monotonic()
             for key, rate in checks:
                 if self._bans.get(key, 0) > now:
@@ -666,26 +561,8 @@ class LazadaSimulator:
             for key, _rate in checks:
                 self._windows[key].append(now)
 
-    def _inject_faults(self, path: str) -> float:
-        faults = self.faults
-        if faults.paths and path not in faults.paths:
-            return 0.0
-        if faults.latency:
-            time.sleep(faults.latency)
-        with self._lock:
-            roll = self._rng.random()
-        if roll < faults.share_rate_limit:
-            raise ApiError("ApiCallLimit", "Api access frequency exceeds the limit. this ban will last 1 seconds", type_="ISP")
-        roll -= faults.share_rate_limit
-        if roll < faults.share_5xx:
-            raise ApiError("ServiceUnavailable", "Service unavailable, please try again later", type_="SYSTEM", status=503)
-        roll -= faults.share_5xx
-        if roll < faults.timeout_share:
-            return faults.hang_seconds if faults.act_before_hang else -faults.hang_seconds
-        return 0.0
-
     # --- consent (sandbox only: the real page is Lazada's seller login) ---------------------------
-    def _consent_page(self, query: dict):
+    def _consent_page(self, query: dict) -> Response:
         def q(name: str) -> str:
             return query.get(name, [""])[0]
 
@@ -701,7 +578,7 @@ class LazadaSimulator:
         elif "uuid" in query:
             problem = "uuid must not be sent"
         if problem:
-            return 400, "text/plain; charset=utf-8", problem.encode(), {}, 0.0
+            return Response(status=400, body=problem.encode(), content_type="text/plain; charset=utf-8")
         options = "".join(f'<option value="{html.escape(s.seller_id)}">{html.escape(s.name)} ({html.escape(s.seller_id)})</option>'
                           for s in self.sellers.values())
         page = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
@@ -716,13 +593,13 @@ class LazadaSimulator:
 <button type="submit" name="decision" value="approve">Đồng ý ủy quyền</button>
 <button type="submit" name="decision" value="deny">Từ chối</button>
 </form></main></body></html>"""
-        return 200, "text/html; charset=utf-8", page.encode(), {}, 0.0
+        return Response(body=page.encode(), content_type="text/html; charset=utf-8")
 
-    def _consent_submit(self, body: bytes):
+    def _consent_submit(self, body: bytes) -> Response:
         form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
         redirect = form.get("redirect_uri", "")
         if not redirect.startswith(("http://", "https://")):
-            return 400, "text/plain", b"bad redirect_uri", {}, 0.0
+            return Response(status=400, body=b"bad redirect_uri", content_type="text/plain")
         answer = {"state": form["state"]} if form.get("state") else {}
         if form.get("decision") != "approve":
             answer = {"error": "access_denied", **answer}
@@ -730,7 +607,7 @@ class LazadaSimulator:
             code, _seller = self.issue_code(form.get("seller_id") if form.get("seller_id") in self.sellers else None)
             answer = {"code": code, **answer}
         sep = "&" if "?" in redirect else "?"
-        return 302, "text/plain", b"", {"Location": f"{redirect}{sep}{urlencode(answer)}"}, 0.0
+        return Response(status=302, content_type="text/plain", headers={"Location": f"{redirect}{sep}{urlencode(answer)}"})
 
     # --- dispatch ---------------------------------------------------------------------------------
     def _dispatch(self, path: str, params: dict[str, str], files: dict[str, bytes], seller_id: str | None):
@@ -1490,38 +1367,14 @@ def _image_size(content: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _handler_for(sim: LazadaSimulator):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "LazadaSandbox/1"
-        # headers and body leave in two writes: without this, Nagle's algorithm and the client's delayed ACK
-        # hold every answer back about 40 ms
-        disable_nagle_algorithm = True
+def _answer(envelope: dict, status: int) -> Response:
+    """The envelope as Lazada sends it; its ``code`` goes into the call log."""
+    return Response(status=status, body=json.dumps(envelope, ensure_ascii=False).encode(), code=envelope["code"])
 
-        def _serve(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            status, content_type, payload, extra, hang = sim.handle(method, self.path, self.headers, body)
-            if hang:
-                time.sleep(hang)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                for key, value in extra.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
-        def do_GET(self) -> None:  # noqa: N802
-            self._serve("GET")
-
-        def do_POST(self) -> None:  # noqa: N802
-            self._serve("POST")
-
-        def log_message(self, format, *args) -> None:  # noqa: A002 - quiet: query strings carry signatures
-            return
-
-    return Handler
+def _error(exc: ApiError, request_id: str = "") -> Response:
+    envelope = {"type": exc.type, "code": exc.code, "message": exc.message,
+                "request_id": request_id or uuid.uuid4().hex[:13]}
+    if exc.detail is not None:
+        envelope["detail"] = exc.detail
+    return _answer(envelope, exc.status)
