@@ -1,9 +1,12 @@
 """Fault (b) scenario, run as its own process by test_worker_kill.py (it needs a database that real worker
 processes share, which the in-memory test database is not).
 
-``python worker_scenario.py <port>``: on the migrated database in DATABASE_URL, publish 6 products with one
-real ``celery worker``, SIGKILL it while Shopee is acting on a create request, start a second worker, let the
-stale-listing sweeper run, and print the outcome as JSON on the last line.
+``python worker_scenario.py``: on the migrated database in DATABASE_URL, start the five marketplaces'
+simulators (each connector's sandbox), connect a shop on each and publish the same 6 products to all five
+with one real ``celery worker`` running 5 threads. Every marketplace takes its time acting on a create, so
+when the worker's process group is SIGKILLed a create is in flight on each of them. Then a second worker
+starts, the stale-listing sweeper runs, the marketplaces that review new listings (TikTok Shop, Tiki)
+approve what waits, and the outcome per marketplace is printed as JSON on the last line.
 """
 
 import json
@@ -16,16 +19,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
-ADD = "/api/v2/product/add_item"
+CODES = ["shopee", "lazada", "tiktok", "tiki", "woocommerce"]
+# The path of each marketplace's create request.
+CREATE_PATHS = {
+    "shopee": "/api/v2/product/add_item",
+    "lazada": "/product/create",
+    "tiktok": "/product/202309/products",
+    "tiki": "/integration/v2.1/requests",
+    "woocommerce": "/wp-json/wc/v3/products",
+}
+PRODUCTS = 6
+# How long each marketplace takes before it acts on a create, so that the five creates are in flight at once.
+# WooCommerce lists (the lookup by SKU before a create) and creates on the same path, so its lookup is slowed
+# too: the others take longer than its lookup and create together.
+CREATE_LATENCY = {"shopee": 4.0, "lazada": 4.0, "tiktok": 4.0, "tiki": 4.0, "woocommerce": 1.5}
 
 
-def start_worker(name: str) -> subprocess.Popen:
+def start_worker(name: str, log: Path, *, prefetch: int = 1) -> subprocess.Popen:
+    """A worker running 5 threads, in a process group of its own (its output goes to ``log``)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)])}
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-n", f"{name}@%h",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "threads", "--concurrency", "5",
+             "--prefetch-multiplier", str(prefetch), "-n", f"{name}@%h", "--without-heartbeat", "--without-gossip",
+             "--without-mingle", "-l", "info"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
 
 
 def wait_for(predicate, timeout: float, step: float = 0.1) -> bool:
@@ -34,65 +53,187 @@ def wait_for(predicate, timeout: float, step: float = 0.1) -> bool:
         if predicate():
             return True
         time.sleep(step)
-    return False
+    return predicate()
 
 
-def main(port: int) -> dict:
+def remote_listings(code: str, sim) -> dict[str, set[str]]:
+    """Every listing the marketplace holds (deleted ones aside): its id -> the SKUs it holds. Tiki's
+    listing is the approved products of one request, under their configurable parent."""
+    if code == "shopee":
+        return {str(i.item_id): {i.item_sku, *(m.model_sku for m in i.models)} for i in sim.items()}
+    if code == "lazada":
+        return {str(p.item_id): {s.seller_sku for s in p.live_skus()} for p in sim.live_products()}
+    if code == "tiktok":
+        return {p.product_id: {s.seller_sku for s in p.skus} for p in sim.live_products()}
+    with sim.lock:
+        if code == "tiki":
+            found: dict[str, set[str]] = {}
+            for p in sim.products.values():
+                found.setdefault(str(p.super_id or p.product_id), set()).add(p.original_sku)
+            return found
+        return {str(p["id"]): {p["sku"] or "", *(sim.variations[v]["sku"] or "" for v in p["variations"])} - {""}
+                for p in sim.live_products()}
+
+
+def tiki_requests_by_sku(sim) -> dict[str, int]:
+    """How many product requests (in any state: a refused duplicate counts) carried each SKU."""
+    counts: dict[str, int] = {}
+    with sim.lock:
+        for request in sim.requests.values():
+            for variant in request.body.get("variants") or []:
+                counts[str(variant.get("sku"))] = counts.get(str(variant.get("sku")), 0) + 1
+    return counts
+
+
+def landed(code: str, sim, skus: set[str]) -> bool:
+    """Whether the marketplace acted on a create carrying ``skus`` (Tiki: a request was made)."""
+    if code == "tiki":
+        return bool(skus & set(tiki_requests_by_sku(sim)))
+    return any(skus & held for held in remote_listings(code, sim).values())
+
+
+def main() -> dict:
     import django
 
     django.setup()
     from django.conf import settings
     from django.db import transaction
 
-    from marketplace_connectors import sync
-    from marketplace_connectors.backends.shopee.connector import ShopeeConnector
-    from marketplace_connectors.backends.shopee.simulator import ShopeeSimulator
-    from marketplace_connectors.models import ListingBinding, ListingStatus, SyncKind
-    from tests.marketplace_connectors.factories import AccountFactory, make_product, map_rice
+    from marketplace_connectors import crypto, sync
+    from marketplace_connectors.models import (
+        CategoryMapping,
+        ListingBinding,
+        ListingStatus,
+        SyncKind,
+        SyncRun,
+    )
+    from marketplace_connectors.registry import connector_get, registry_reset
+    from tests.marketplace_connectors.factories import AccountFactory, BusinessFactory, rice_category
+    from tests.marketplace_connectors.lazada.factories import lazada_product
 
-    sim = ShopeeSimulator(partner_id=settings.SHOPEE_PARTNER_ID, partner_key=settings.SHOPEE_PARTNER_KEY, port=port,
-                          reject_repeated_items=False).start()
+    logs = Path(os.environ["VAR_DIR"])
+    sandboxes, workers = {}, []
     try:
-        code, shop_id = sim.issue_code()
-        tokens = ShopeeConnector().exchange_code(params={"code": code, "shop_id": str(shop_id)})
-        account = AccountFactory(external_shop_id=tokens.shop_id, access_expires_at=tokens.access_expires_at)
-        account.set_tokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
-        account.save()
-        map_rice(account)
-        products = [make_product(account.business, n=n) for n in range(1, 7)]
-        # Shopee takes 2 s to act on each create, so the kill lands while it is acting.
-        sim.set_faults(latency=2.0, paths=frozenset({ADD}))
-        first = start_worker("first")
-        with transaction.atomic():
-            run = sync.sync_run_start(account=account, kind=SyncKind.PUBLISH, product_ids=[p.pk for p in products])
-        in_flight = wait_for(lambda: ListingBinding.objects.filter(status=ListingStatus.PUBLISHING,
-                                                                   attempt_started_at__isnull=False).exists(), 60)
-        time.sleep(0.5)
+        # given the five marketplaces, each slow to act on a create, and the connectors pointed at them here and
+        # in the workers' environment
+        for code in CODES:
+            registry_reset()
+            sandboxes[code] = connector_get(code).sandbox()
+            for key, value in sandboxes[code].settings.items():
+                setattr(settings, key, value)
+                os.environ[key] = str(value)
+        registry_reset()
+        crypto._fernet.cache_clear()
+        sims = {code: sandbox.simulator for code, sandbox in sandboxes.items()}
+        sims["tiktok"].audit_seconds = None  # TikTok Shop's reviewers decide below (Tiki's always wait)
+        for code, sim in sims.items():
+            sim.set_faults(latency=CREATE_LATENCY[code], paths=frozenset({CREATE_PATHS[code]}))
+        first = start_worker("first", logs / "worker-first.log")  # it starts up while the shops are connected
+        workers.append(first)
+
+        # and one business with a shop on each, its rice category mapped, and 6 products
+        business = BusinessFactory()
+        accounts = {}
+        for code, sandbox in sandboxes.items():
+            tokens = connector_get(code).exchange_code(params=sandbox.callback_params())
+            account = AccountFactory(business=business, marketplace=code, external_shop_id=tokens.shop_id,
+                                     shop_name=tokens.shop_name or code, logistics_channel_id=sandbox.shipping_channel_id,
+                                     access_expires_at=tokens.access_expires_at,
+                                     refresh_expires_at=tokens.refresh_expires_at)
+            account.set_tokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+            account.save()
+            CategoryMapping.objects.create(account=account, category=rice_category(),
+                                           external_category_id=sandbox.category_id,
+                                           attribute_values=sandbox.attribute_values)
+            accounts[code] = account
+        products = [lazada_product(business, n=n, name=f"Gạo ST25 Đồng Tháp túi hút chân không {n}")
+                    for n in range(1, PRODUCTS + 1)]
+        skus = {p.key: {v.sku for v in p.variants.all()} for p in products}
+
+        # when the first worker publishes them everywhere: the first product on each marketplace (a run of its
+        # own, queued first, so each of the worker's 5 threads takes one marketplace), then the other 5 in one
+        # run per marketplace; and it is killed once a create is in flight on every marketplace
+        for batch in (products[:1], products[1:]):
+            for code in CODES:
+                with transaction.atomic():
+                    sync.sync_run_start(account=accounts[code], kind=SyncKind.PUBLISH, product_ids=[p.pk for p in batch])
+                time.sleep(0.005)  # queued messages are ordered by their millisecond
+
+        def creating(code: str):
+            return ListingBinding.objects.filter(account=accounts[code], status=ListingStatus.PUBLISHING,
+                                                 attempt_started_at__isnull=False, external_id="")
+
+        all_in_flight = wait_for(lambda: all(creating(code).exists() for code in CODES), 90)
+        time.sleep(0.3)  # the requests reach the marketplaces
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
-        killed_mid_request = in_flight and ListingBinding.objects.filter(
-            status=ListingStatus.PUBLISHING, external_id="", attempt_started_at__isnull=False).exists()
-        time.sleep(2.5)  # Shopee finishes the create the dead worker asked for
-        items_after_kill = len(sim.items())
-        second = start_worker("second")
-        # The beat's sweeper finds the listing the dead worker held (its claim is stale) and queues it again.
-        time.sleep(settings.MARKETPLACE_CLAIM_STALE_SECONDS + 0.5)
+        in_flight = {code: list(creating(code).values_list("product__key", flat=True)) for code in CODES}
+        for sim in sims.values():
+            sim.set_faults()
+        # and a second worker starts at once and publishes what is still queued (it reserves more messages than
+        # the first, so the filesystem broker's one-second polling does not pace it)
+        second = start_worker("second", logs / "worker-second.log", prefetch=8)
+        workers.append(second)
+        # each marketplace finishes the create the dead worker asked for
+        created_while_dead = {code: bool(in_flight[code]) and wait_for(
+            lambda c=code: all(landed(c, sims[c], {key, *skus[key]}) for key in in_flight[c]), 15)
+            for code in CODES}
+        # the beat's sweeper runs once the dead worker's claims are stale (and the second worker has published the
+        # rest), finds those listings and queues them again
+        dead = list(ListingBinding.objects.filter(status=ListingStatus.PUBLISHING,
+                                                  product__key__in=set().union(*in_flight.values())))
+        wait_for(lambda: not ListingBinding.objects.filter(status__in=(ListingStatus.PENDING, ListingStatus.PUBLISHING))
+                 .exclude(pk__in=[b.pk for b in dead]).exists(), 60, 0.2)
+        if dead:
+            stale_at = max(b.claimed_at for b in dead).timestamp() + settings.MARKETPLACE_CLAIM_STALE_SECONDS + 0.2
+            time.sleep(max(0.0, stale_at - time.time()))
         with transaction.atomic():
             requeued = sync.listings_requeue_stale()
-        finished = wait_for(lambda: run.__class__.objects.get(pk=run.pk).finished_at is not None, 120, 0.5)
-        os.killpg(second.pid, signal.SIGTERM)
+        finished = wait_for(lambda: not SyncRun.objects.filter(finished_at__isnull=True).exists(), 180, 0.2)
+        # An idle worker has nothing to lose: no need for a warm shutdown, which takes seconds.
+        idle = wait_for(lambda: not ListingBinding.objects.filter(
+            status__in=(ListingStatus.PENDING, ListingStatus.PUBLISHING)).exists(), 30, 0.2)
+        os.killpg(second.pid, signal.SIGKILL if idle else signal.SIGTERM)
         second.wait(timeout=30)
-        by_sku = {sku: len(items) for sku, items in sim.items_by_sku().items()}
-        return {
-            "killed_mid_request": killed_mid_request, "items_after_kill": items_after_kill, "requeued": requeued,
-            "finished": finished, "items_by_sku": by_sku, "skus": sorted(p.key for p in products),
-            "statuses": sorted(ListingBinding.objects.values_list("status", flat=True)),
-            "external_ids": sorted(ListingBinding.objects.values_list("external_id", flat=True)),
-            "item_ids": sorted(str(i.item_id) for i in sim.items()),
-        }
+
+        # and the reviewers of TikTok Shop and Tiki approve everything waiting, which the audit check then sees
+        for product in sims["tiktok"].live_products():
+            if product.status == "PENDING":
+                sims["tiktok"].decide_audit(product.product_id, True)
+        for request in sims["tiki"].pending_requests():
+            sims["tiki"].decide_request(request.track_id, True)
+        for binding_id in ListingBinding.objects.filter(status=ListingStatus.UNDER_REVIEW).values_list("pk", flat=True):
+            sync.listing_review_check(binding_id=binding_id)
+
+        outcome = {"all_in_flight": all_in_flight, "requeued": requeued, "finished": finished,
+                   "products": sorted(skus), "markets": {}}
+        for code in CODES:
+            listings = remote_listings(code, sims[code])
+            held = {sku: sum(sku in listing for listing in listings.values()) for group in skus.values() for sku in group}
+            bindings = ListingBinding.objects.filter(account=accounts[code])
+            outcome["markets"][code] = {
+                "in_flight": in_flight[code],
+                "created_while_dead": created_while_dead[code],
+                "listings": len(listings),
+                "held": held,
+                "listings_per_product": {key: sum(bool({key, *group} & listing) for listing in listings.values())
+                                         for key, group in skus.items()},
+                "statuses": sorted(bindings.values_list("status", flat=True)),
+                "errors": sorted(e for e in bindings.values_list("last_error", flat=True) if e),
+                "external_ids": sorted(bindings.values_list("external_id", flat=True)),
+                "remote_ids": sorted(listings),
+            }
+        outcome["markets"]["shopee"]["items_by_sku"] = {sku: len(items) for sku, items in sims["shopee"].items_by_sku().items()}
+        outcome["markets"]["tiki"]["requests_by_sku"] = tiki_requests_by_sku(sims["tiki"])
+        return outcome
     finally:
-        sim.stop()
+        for worker in workers:  # a failure above leaves no worker behind
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+        for sandbox in sandboxes.values():
+            sandbox.simulator.stop()
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]))))
+    print(json.dumps(main()))
