@@ -1,0 +1,92 @@
+"""The owner publishes to TikTok Shop twice in quick succession (a double-submitted form, or a second press
+while the first is still being sent): TikTok Shop ends with exactly one product, which goes live once its
+audit passes."""
+
+import pytest
+from django.urls import reverse
+
+from marketplace_connectors import sync
+from marketplace_connectors.backends.tiktok.connector import TikTokShopConnector
+from marketplace_connectors.models import CategoryMapping, ListingBinding, ListingStatus, SyncRun
+
+from ..factories import AccountFactory, make_product, owner_membership, rice_category
+
+pytestmark = pytest.mark.django_db
+
+CREATE = "/product/202309/products"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def shop(tiktok, media):
+    """A TikTok shop connected with the simulator's tokens, the rice category mapped (audits by hand)."""
+    tokens = TikTokShopConnector().exchange_code(params={"code": tiktok.issue_code()})
+    account = AccountFactory(marketplace="tiktok", external_shop_id=tokens.shop_id, logistics_channel_id="tiktok",
+                             access_expires_at=tokens.access_expires_at, refresh_expires_at=tokens.refresh_expires_at)
+    account.set_tokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+    account.save()
+    CategoryMapping.objects.create(account=account, category=rice_category(), external_category_id="600102",
+                                   attribute_values={"100101": ["1001011"]})
+    return account
+
+
+@pytest.fixture
+def owner(client, shop):
+    client.force_login(owner_membership(shop.business).user)
+    return client
+
+
+def publish_form(client, account, product):
+    return client.post(reverse("marketplaces:listing_publish", args=[account.pk]), {"product": [product.pk]})
+
+
+def products_holding(tiktok, product) -> list[str]:
+    skus = {v.sku for v in product.variants.all()}
+    return [p.product_id for p in tiktok.live_products() if skus & {s.seller_sku for s in p.skus}]
+
+
+def test_a_double_submitted_publish_form_creates_one_product(owner, shop, tiktok, django_capture_on_commit_callbacks):
+    # given a product ready for TikTok Shop
+    product = make_product(shop.business, n=1)
+    # when the form is submitted twice before the worker sends anything (both publish tasks are queued)
+    with django_capture_on_commit_callbacks() as queued:
+        first = publish_form(owner, shop, product)
+        second = publish_form(owner, shop, product)
+    for task in queued:  # the worker takes the two queued tasks, one after the other
+        task()
+    # then both submissions show a run, and TikTok Shop received one product, which waits for its audit
+    runs = list(SyncRun.objects.order_by("pk"))
+    assert [first["Location"], second["Location"]] == [
+        reverse("marketplaces:run_detail", args=[shop.pk, run.pk]) for run in runs]
+    assert tiktok.count(path=CREATE, status=200) == 1
+    binding = ListingBinding.objects.get()
+    assert products_holding(tiktok, product) == [binding.external_id]
+    assert binding.status == ListingStatus.UNDER_REVIEW
+    # and once the audit passes, the one product is live
+    tiktok.decide_audit(binding.external_id, True)
+    assert sync.listing_review_check(binding_id=binding.pk) == ListingStatus.LIVE
+    assert products_holding(tiktok, product) == [binding.external_id]
+
+
+def test_publishing_again_while_the_first_waits_for_the_audit_sends_nothing(owner, shop, tiktok,
+                                                                          django_capture_on_commit_callbacks):
+    # given the owner published a product and TikTok Shop is auditing it
+    product = make_product(shop.business, n=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_form(owner, shop, product)
+    binding = ListingBinding.objects.get()
+    calls = len(tiktok.calls)
+    # when they press Publish again at once
+    with django_capture_on_commit_callbacks(execute=True):
+        again = publish_form(owner, shop, product)
+    # then nothing is sent: TikTok Shop still holds the one product, still under audit
+    assert again.status_code == 302
+    assert len(tiktok.calls) == calls
+    binding.refresh_from_db()
+    assert binding.status == ListingStatus.UNDER_REVIEW
+    assert products_holding(tiktok, product) == [binding.external_id]
+    assert tiktok.count(path=CREATE, status=200) == 1
