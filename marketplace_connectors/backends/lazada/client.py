@@ -26,13 +26,13 @@ import requests
 from marketplace_connectors import http
 from marketplace_connectors.errors import (
     AccessTokenExpired,
-    AmbiguousResultError,
     AuthError,
     PermanentError,
     RetryableError,
 )
 from marketplace_connectors.ratelimit import rate_limit_wait
 
+from .._common import json_object, transport_errors
 from .conf import LazadaConfig
 
 logger = logging.getLogger(__name__)
@@ -129,28 +129,15 @@ class LazadaClient:
         self._wait_for_slot(path)
         self.calls += 1
         url = host + path
-        try:
+        with transport_errors(path, marketplace="Lazada"):
             if method == "GET":
                 response = self.session.get(url, params=signed)
             else:
                 response = self.session.post(url, data=signed, files=files)
-        except requests.ConnectTimeout as exc:  # nothing was sent
-            raise RetryableError(f"connect timeout on {path}", code="connect_timeout") from exc
-        except (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise AmbiguousResultError(f"no answer from Lazada for {path}", code="read_timeout") from exc
-        except requests.ConnectionError as exc:
-            raise AmbiguousResultError(f"connection error on {path}", code="connection") from exc
         return self._envelope(path, response)
 
     def _envelope(self, path: str, response: requests.Response) -> dict:
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict):
-            if response.status_code == 429 or response.status_code >= 500:
-                raise RetryableError(f"HTTP {response.status_code} on {path}", code=f"http_{response.status_code}")
-            raise PermanentError(f"HTTP {response.status_code} without JSON on {path}", code=f"http_{response.status_code}")
+        payload = json_object(path, response)
         code = str(payload.get("code", ""))
         message = str(payload.get("message") or "")
         request_id = str(payload.get("request_id") or "")

@@ -40,6 +40,7 @@ from marketplace_connectors.base import (
 )
 from marketplace_connectors.errors import AuthError, PermanentError
 
+from .._common import owner_error
 from . import mappers
 from .client import SELLER_SKU_DUPLICATE_CODES, LazadaClient, LazadaError, lazada_push_signature
 from .conf import SANDBOX_APP_KEY, SANDBOX_APP_SECRET, lazada_config
@@ -384,7 +385,5 @@ class LazadaConnector(Connector):
             "4104": _("Lazada refused the price: %(detail)s"),
             "4118": _("Lazada refused the price: %(detail)s"),
         }
-        template = messages.get(exc.code)
-        text = (template % {"detail": detail} if "%(detail)s" in template else template) if template else \
-            _("Lazada refused the product: %(detail)s") % {"detail": detail}
-        return PermanentError(text, code=f"lazada_{exc.code}", request_id=exc.request_id)
+        return owner_error(marketplace="lazada", code=exc.code, detail=detail, messages=messages,
+                           fallback=_("Lazada refused the product: %(detail)s"), request_id=exc.request_id)

@@ -12,14 +12,9 @@ confidence low, so they are ``rules`` entries a caller may override): price from
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import html
 import io
-import json
 from collections.abc import Sequence
 
-from django.utils.html import strip_tags
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from marketplace_connectors.base import (
@@ -33,14 +28,28 @@ from marketplace_connectors.base import (
     ValidationProblem,
 )
 
+from .._common import (
+    EPOCH,
+    check_option_values,
+    content_digest,
+    has_variations,
+    money,
+    parse_time_formats,
+    problem_collector,
+    variation_name,
+    vnd,
+)
+from .._common import chunks as chunks  # connector.py batches with mappers.chunks
+
+# Lazada takes HTML but no outside image URLs: our text as escaped paragraphs, images dropped.
+from .._common import html_paragraphs as description_html
+
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 FORBIDDEN_CHARS = '"^~<>|'
-DEFAULT_VARIATION_NAME = "Phân loại"
 NO_BRAND = "No Brand"
 # Attributes the connector fills itself; the owner is never asked for them.
 SYSTEM_ATTRIBUTES = {"name", "description", "short_description", "brand", "brand_id", "video", "name_en",
                      "description_en"}
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 IMAGE_MIN_SIDE = 330
 IMAGE_MAX_SIDE = 5000
 
@@ -54,26 +63,7 @@ DEFAULT_RULES = {
 }
 
 
-def money(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 # --- payloads ----------------------------------------------------------------------------------------
-def description_html(text: str) -> str:
-    """Lazada takes HTML but no outside image URLs: our text as escaped paragraphs, images dropped."""
-    plain = normalize_newlines(strip_tags(text.replace("</p>", "</p>\n").replace("<br>", "\n")))
-    lines = [html.escape(html.unescape(line.strip()), quote=False) for line in plain.split("\n")]
-    return "".join(f"<p>{line}</p>" for line in lines if line)
-
-
-def has_variations(draft: ListingDraft) -> bool:
-    return len(draft.variants) > 1 or any(v.option_name for v in draft.variants)
-
-
-def variation_name(draft: ListingDraft) -> str:
-    return (draft.variation_name or DEFAULT_VARIATION_NAME).strip()
-
-
 def weight_kg(grams: int | None) -> str:
     return "" if not grams else f"{grams / 1000:.2f}"
 
@@ -163,10 +153,6 @@ def failed_skus(detail: list, entries: list[dict]) -> dict[str, str]:
     return failed or dict.fromkeys(sent, "update failed")
 
 
-def chunks(entries: list, size: int) -> list[list]:
-    return [entries[i:i + size] for i in range(0, len(entries), size)]
-
-
 def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = ()) -> str:
     """A hash of everything UpdateProduct pushes (price and stock are compared per variant instead)."""
     content = {
@@ -178,7 +164,7 @@ def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (
         "variation": variation_name(draft) if has_variations(draft) else "",
         "skus": [sku_body(draft, v) for v in draft.variants],
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return content_digest(content)
 
 
 def fit_image(content: bytes, *, max_bytes: int) -> tuple[bytes, bool]:
@@ -259,15 +245,7 @@ def seller_id_from_tokens(payload: dict, *, country: str = "vn") -> str:
 
 def parse_time(value: str) -> dt.datetime | None:
     """Lazada's times: ISO 8601 (``2018-02-09T22:44:30+08:00``) or ``2014-10-15 19:12:15 +0800``."""
-    if not value:
-        return None
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S.%f%z"):
-        try:
-            return dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    return None
+    return parse_time_formats(value, ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S.%f%z"))
 
 
 # Lazada's order item statuses -> ours. "pending" is paid (or cash on delivery) and waiting for the seller;
@@ -316,14 +294,6 @@ def order_status(line_statuses: Sequence[OrderStatus]) -> OrderStatus:
     return OrderStatus.RETURNED if line_statuses else OrderStatus.PENDING
 
 
-def vnd(value) -> int:
-    """Lazada's money comes as strings with decimals ("60000.00"); VND has none."""
-    try:
-        return int(round(float(value or 0)))
-    except (TypeError, ValueError):
-        return 0
-
-
 def _line_order(key: tuple[str, str, OrderStatus, int]) -> tuple:
     sku, _sku_id, status, price = key
     return sku, list(OrderStatus).index(status), price
@@ -369,10 +339,7 @@ def push_events(payload: dict, *, event_id: str) -> list[PushEvent]:
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
     """Every rule the draft breaks, each saying in the owner's language what to fix. Pure."""
     r = {**DEFAULT_RULES, **(rules or {})}
-    problems: list[ValidationProblem] = []
-
-    def add(field_name: str, message: str) -> None:
-        problems.append(ValidationProblem(field=field_name, message=message))
+    problems, add = problem_collector()
 
     name = draft.name.strip()
     if not name:
@@ -408,12 +375,7 @@ def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), r
     if len(variants) > r["skus_max"]:
         add("variants", _("The product has %(n)d variants; Lazada allows at most %(max)d.")
             % {"n": len(variants), "max": r["skus_max"]})
-    if has_variations(draft):
-        labels = [v.option_name for v in variants]
-        if any(not label for label in labels):
-            add("variants", _("Every variant needs an option value (for example 500 g, 1 kg)."))
-        if len(set(labels)) != len(labels):
-            add("variants", _("Two variants have the same option value; make each one different."))
+    check_option_values(draft, add)
     skus = [v.sku for v in variants]
     if len(set(skus)) != len(skus):
         add("sku", _("Two variants have the same SKU; Lazada needs a different SKU for each variant."))

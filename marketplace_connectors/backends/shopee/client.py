@@ -20,13 +20,13 @@ import requests
 from marketplace_connectors import http
 from marketplace_connectors.errors import (
     AccessTokenExpired,
-    AmbiguousResultError,
     AuthError,
     PermanentError,
     RetryableError,
 )
 from marketplace_connectors.ratelimit import rate_limit_wait
 
+from .._common import json_object, transport_errors
 from .conf import ShopeeConfig
 
 logger = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class ShopeeClient:
         self._wait_for_slot()
         self.calls += 1
         url = self.config.host + path
-        try:
+        with transport_errors(path, marketplace="Shopee"):
             if method == "GET":
                 response = self.session.get(url, params=query)
             elif files is not None:
@@ -103,23 +103,10 @@ class ShopeeClient:
                 response = self.session.post(
                     url, params=query, data=json.dumps(body or {}), headers={"Content-Type": "application/json"}
                 )
-        except requests.ConnectTimeout as exc:  # nothing was sent
-            raise RetryableError(f"connect timeout on {path}", code="connect_timeout") from exc
-        except (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise AmbiguousResultError(f"no answer from Shopee for {path}", code="read_timeout") from exc
-        except requests.ConnectionError as exc:
-            raise AmbiguousResultError(f"connection error on {path}", code="connection") from exc
         return self._envelope(path, response)
 
     def _envelope(self, path: str, response: requests.Response) -> dict:
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict):
-            if response.status_code == 429 or response.status_code >= 500:
-                raise RetryableError(f"HTTP {response.status_code} on {path}", code=f"http_{response.status_code}")
-            raise PermanentError(f"HTTP {response.status_code} without JSON on {path}", code=f"http_{response.status_code}")
+        payload = json_object(path, response)
         error = payload.get("error") or ""
         message = payload.get("message") or ""
         request_id = payload.get("request_id") or ""

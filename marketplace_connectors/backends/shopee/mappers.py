@@ -7,9 +7,6 @@ documented sample values in DEFAULT_RULES.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 from collections.abc import Sequence
 
 from django.utils.html import strip_tags
@@ -28,12 +25,23 @@ from marketplace_connectors.base import (
     VariantDraft,
 )
 
+from .._common import (
+    DEFAULT_VARIATION_NAME,
+    check_option_values,
+    content_digest,
+    has_variations,
+    money,
+    problem_collector,
+    unix_time,
+    vnd,
+)
+from .._common import chunks as _chunks
+
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 MAX_MODELS = 50
 MAX_MODEL_SKU = 100
 BATCH_SIZE = 50
-DEFAULT_VARIATION_NAME = "Phân loại"
 
 # Documented sample values (get_item_limit); the live values per category replace them.
 DEFAULT_RULES = {
@@ -77,10 +85,6 @@ def description_text(html: str) -> str:
     text = normalize_newlines(strip_tags(html.replace("</p>", "</p>\n").replace("<br>", "\n")))
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
-
-
-def has_variations(draft: ListingDraft) -> bool:
-    return len(draft.variants) > 1 or any(v.option_name for v in draft.variants)
 
 
 def weight_kg(draft: ListingDraft) -> float | None:
@@ -208,11 +212,12 @@ def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (
         "shipping": draft.shipping_channel_id,
         "options": [(v.sku, v.option_name) for v in draft.variants],
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return content_digest(content)
 
 
 def chunks(entries: list, size: int = BATCH_SIZE) -> list[list]:
-    return [entries[i:i + size] for i in range(0, len(entries), size)]
+    """Batches of Shopee's documented 50 unless ``size`` says otherwise."""
+    return _chunks(entries, size)
 
 
 def remote_listing(base_info: dict, models: list[dict] | None = None) -> RemoteListing:
@@ -254,21 +259,6 @@ def order_status(shopee_status: str) -> OrderStatus:
     return ORDER_STATUSES.get(str(shopee_status or "").upper(), OrderStatus.PENDING)
 
 
-def vnd(value) -> int:
-    """Shopee sends money as floats (``48000.0``); VND has no decimals."""
-    try:
-        return int(round(float(value or 0)))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _moment(value) -> dt.datetime:
-    try:
-        return dt.datetime.fromtimestamp(int(value or 0), tz=dt.UTC)
-    except (TypeError, ValueError, OverflowError):
-        return dt.datetime.fromtimestamp(0, tz=dt.UTC)
-
-
 def remote_order(detail: dict) -> RemoteOrder:
     """One get_order_detail entry (asked with ``item_list,total_amount``) as plain data. A line's SKU is
     the model's SKU, or the item's for an item without models; its price is what the buyer paid per unit
@@ -292,8 +282,8 @@ def remote_order(detail: dict) -> RemoteOrder:
         external_id=str(detail.get("order_sn") or ""),
         status=status,
         marketplace_status=str(detail.get("order_status") or ""),
-        created_at=_moment(detail.get("create_time")),
-        updated_at=_moment(detail.get("update_time")),
+        created_at=unix_time(detail.get("create_time")),
+        updated_at=unix_time(detail.get("update_time")),
         lines=tuple(lines),
         total_vnd=vnd(detail.get("total_amount")),
     )
@@ -316,10 +306,7 @@ def push_events(payload: dict, *, event_id: str) -> list[PushEvent]:
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
     """Every documented rule the draft breaks, each saying in the owner's language what to fix."""
     r = {**DEFAULT_RULES, **(rules or {})}
-    problems: list[ValidationProblem] = []
-
-    def add(field: str, message: str) -> None:
-        problems.append(ValidationProblem(field=field, message=message))
+    problems, add = problem_collector()
 
     name = draft.name.strip()
     if not r["name_min"] <= len(name) <= r["name_max"]:
@@ -354,12 +341,8 @@ def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), r
     if len(variants) > r["models_max"]:
         add("variants", _("The product has %(n)d variants; Shopee allows at most %(max)d.")
             % {"n": len(variants), "max": r["models_max"]})
+    check_option_values(draft, add)
     if has_variations(draft):
-        labels = [v.option_name for v in variants]
-        if any(not label for label in labels):
-            add("variants", _("Every variant needs an option value (for example 500 g, 1 kg)."))
-        if len(set(labels)) != len(labels):
-            add("variants", _("Two variants have the same option value; make each one different."))
         for v in variants:
             for option in variant_options(draft, v):  # each tier's value counts on its own
                 if len(option) > r["option_max"]:
@@ -370,8 +353,7 @@ def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), r
     for v in variants:
         if not r["price_min"] <= v.price_vnd <= r["price_max"]:
             add("price", _("Variant %(sku)s: the price must be between %(min)s and %(max)s VND.")
-                % {"sku": v.sku, "min": f"{r['price_min']:,}".replace(",", "."),
-                   "max": f"{r['price_max']:,}".replace(",", ".")})
+                % {"sku": v.sku, "min": money(r["price_min"]), "max": money(r["price_max"])})
         if not r["stock_min"] <= v.stock <= r["stock_max"]:
             add("stock", _("Variant %(sku)s: the stock must be between %(min)d and %(max)d.")
                 % {"sku": v.sku, "min": r["stock_min"], "max": r["stock_max"]})

@@ -31,6 +31,7 @@ from marketplace_connectors.errors import (
 )
 from marketplace_connectors.ratelimit import rate_limit_wait
 
+from .._common import json_payload, transport_errors
 from .conf import SCOPES, TikiConfig
 
 logger = logging.getLogger(__name__)
@@ -100,10 +101,7 @@ class TikiClient:
             raise RetryableError("connect timeout on the token endpoint", code="connect_timeout") from exc
         except (requests.ReadTimeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise AmbiguousResultError("no answer from Tiki's token endpoint", code="read_timeout") from exc
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+        payload = json_payload(response)
         if response.status_code == 429 or response.status_code >= 500:
             raise RetryableError(f"HTTP {response.status_code} on the token endpoint", code=f"http_{response.status_code}")
         if response.status_code >= 400 or not isinstance(payload, dict) or not payload.get("access_token"):
@@ -127,22 +125,13 @@ class TikiClient:
             rate_limit_wait(key=f"tiki:seller:{self.seller_id}", rate_per_second=self.config.seller_rate_limit)
         self.calls += 1
         headers = {"Authorization": f"Bearer {self.access_token}"}
-        try:
+        with transport_errors(path, marketplace="Tiki"):
             response = self.session.request(method, self.config.api_host + path, params=params, json=json,
                                             headers=headers)
-        except requests.ConnectTimeout as exc:  # nothing was sent
-            raise RetryableError(f"connect timeout on {path}", code="connect_timeout") from exc
-        except (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise AmbiguousResultError(f"no answer from Tiki for {path}", code="read_timeout") from exc
-        except requests.ConnectionError as exc:
-            raise AmbiguousResultError(f"connection error on {path}", code="connection") from exc
         return self._answer(path, response, allow_404=allow_404)
 
     def _answer(self, path: str, response: requests.Response, *, allow_404: bool) -> Any:
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+        payload = json_payload(response)
         status = response.status_code
         if status < 400:
             return payload

@@ -14,15 +14,10 @@ empty", tikivn/open-api-docs#211): photos are padded up to 500 px before upload.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import html
 import io
-import json
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from django.utils.html import strip_tags
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from marketplace_connectors.base import (
@@ -36,13 +31,26 @@ from marketplace_connectors.base import (
     ValidationProblem,
 )
 
+from .._common import (
+    check_option_values,
+    content_digest,
+    has_variations,
+    money,
+    parse_time_formats,
+    problem_collector,
+    variation_name,
+)
+from .._common import chunks as chunks  # connector.py batches with mappers.chunks
+
+# Tiki takes HTML: our text as escaped paragraphs.
+from .._common import html_paragraphs as description_html
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # "API use yyyy-MM-dd HH:mm:ss datetime format" (Vietnamese time)
 REQUEST_PREFIX = "request:"  # external id of a listing still waiting for Tiki's review: "request:<track_id>"
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 DOCUMENT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".pdf")
 IMAGE_MIN_SIDE = 500
-DEFAULT_VARIATION_NAME = "Phân loại"
 NO_BRAND = "OEM"
 # Attributes the connector fills itself from the draft; the owner is never asked for them.
 SYSTEM_ATTRIBUTES = {"name", "description", "brand", "product_weight_kg", "product_length", "product_width",
@@ -87,25 +95,13 @@ ORDER_STATUSES = {
 }
 
 
-def money(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def tiki_time(moment: dt.datetime) -> str:
     return moment.astimezone(VN).strftime(TIME_FORMAT)
 
 
 def parse_time(value) -> dt.datetime | None:
-    if not value:
-        return None
-    text = str(value).strip()
-    for fmt in (TIME_FORMAT, "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
-        try:
-            moment = dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return moment if moment.tzinfo else moment.replace(tzinfo=VN)
-    return None
+    """Tiki's times: ``TIME_FORMAT`` in Vietnamese time, or ISO 8601 with an offset."""
+    return parse_time_formats(value, (TIME_FORMAT, "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"), naive_tz=VN)
 
 
 def to_int(value, default: int = 0) -> int:
@@ -116,21 +112,6 @@ def to_int(value, default: int = 0) -> int:
 
 
 # --- payloads ----------------------------------------------------------------------------------------
-def description_html(text: str) -> str:
-    """Our text as escaped HTML paragraphs (Tiki takes HTML)."""
-    plain = normalize_newlines(strip_tags(text.replace("</p>", "</p>\n").replace("<br>", "\n")))
-    lines = [html.escape(html.unescape(line.strip()), quote=False) for line in plain.split("\n")]
-    return "".join(f"<p>{line}</p>" for line in lines if line)
-
-
-def has_variations(draft: ListingDraft) -> bool:
-    return len(draft.variants) > 1 or any(v.option_name for v in draft.variants)
-
-
-def variation_name(draft: ListingDraft) -> str:
-    return (draft.variation_name or DEFAULT_VARIATION_NAME).strip()
-
-
 def attribute_values(draft: ListingDraft, attributes: Sequence[AttributeSpec]) -> dict[str, str]:
     """The owner's category attributes: code -> one text (a multi-select's values joined by commas)."""
     specs = {a.external_id: a for a in attributes}
@@ -227,10 +208,6 @@ def failed_updates(answer, entries: list[dict]) -> dict[str, str]:
     return failed
 
 
-def chunks(entries: list, size: int) -> list[list]:
-    return [entries[i:i + size] for i in range(0, len(entries), size)]
-
-
 def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = ()) -> str:
     """A hash of everything a product request carries but price and stock."""
     content = {
@@ -241,7 +218,7 @@ def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (
         "variation": variation_name(draft) if has_variations(draft) else "",
         "variants": [(v.sku, v.option_name) for v in draft.variants],
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return content_digest(content)
 
 
 def fit_image(content: bytes) -> tuple[bytes, bool]:
@@ -381,10 +358,7 @@ def remote_order(order: dict) -> RemoteOrder:
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
     """Every rule the draft breaks, each saying in the owner's language what to fix. Pure."""
     r = {**DEFAULT_RULES, **(rules or {})}
-    problems: list[ValidationProblem] = []
-
-    def add(field_name: str, message: str) -> None:
-        problems.append(ValidationProblem(field=field_name, message=message))
+    problems, add = problem_collector()
 
     name = draft.name.strip()
     if not name:
@@ -422,12 +396,7 @@ def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), r
     if len(variants) > r["variants_max"]:
         add("variants", _("The product has %(n)d variants; Tiki allows at most %(max)d.")
             % {"n": len(variants), "max": r["variants_max"]})
-    if has_variations(draft):
-        labels = [v.option_name for v in variants]
-        if any(not label for label in labels):
-            add("variants", _("Every variant needs an option value (for example 500 g, 1 kg)."))
-        if len(set(labels)) != len(labels):
-            add("variants", _("Two variants have the same option value; make each one different."))
+    check_option_values(draft, add)
     skus = [v.sku for v in variants]
     if len(set(skus)) != len(skus):
         add("sku", _("Two variants have the same SKU; Tiki needs a different SKU for each variant."))

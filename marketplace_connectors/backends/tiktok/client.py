@@ -34,6 +34,7 @@ from marketplace_connectors.errors import (
 )
 from marketplace_connectors.ratelimit import rate_limit_wait
 
+from .._common import json_object, transport_errors
 from .conf import TikTokConfig
 
 logger = logging.getLogger(__name__)
@@ -109,26 +110,13 @@ class TikTokClient:
         self._wait_for_slot(path)
         self.calls += 1
         url = self.config.api_host + path
-        try:
+        with transport_errors(path, marketplace="TikTok Shop"):
             response = self.session.request(method, url, params=query, headers=headers,
                                             data=raw if files is None else None, files=files)
-        except requests.ConnectTimeout as exc:  # nothing was sent
-            raise RetryableError(f"connect timeout on {path}", code="connect_timeout") from exc
-        except (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise AmbiguousResultError(f"no answer from TikTok Shop for {path}", code="read_timeout") from exc
-        except requests.ConnectionError as exc:
-            raise AmbiguousResultError(f"connection error on {path}", code="connection") from exc
         return self._envelope(path, response).get("data") or {}
 
     def _envelope(self, path: str, response: requests.Response) -> dict:
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict):
-            if response.status_code == 429 or response.status_code >= 500:
-                raise RetryableError(f"HTTP {response.status_code} on {path}", code=f"http_{response.status_code}")
-            raise PermanentError(f"HTTP {response.status_code} without JSON on {path}", code=f"http_{response.status_code}")
+        payload = json_object(path, response)
         try:
             code = int(payload.get("code", -1))
         except (TypeError, ValueError):

@@ -48,6 +48,7 @@ from marketplace_connectors.base import (
 )
 from marketplace_connectors.errors import AuthError, PermanentError
 
+from .._common import owner_error
 from . import mappers
 from .client import TikTokClient, TikTokError, tiktok_push_signature
 from .conf import SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SERVICE_ID, tiktok_config
@@ -432,5 +433,5 @@ class TikTokShopConnector(Connector):
             "12052032": _("The listing no longer exists on TikTok Shop."),
             "12052901": _("TikTok Shop does not allow this for the listing in its current status."),
         }
-        text = messages.get(exc.code) or _("TikTok Shop refused the product: %(detail)s") % {"detail": detail}
-        return PermanentError(text, code=f"tiktok_{exc.code}", request_id=exc.request_id)
+        return owner_error(marketplace="tiktok", code=exc.code, detail=detail, messages=messages,
+                           fallback=_("TikTok Shop refused the product: %(detail)s"), request_id=exc.request_id)

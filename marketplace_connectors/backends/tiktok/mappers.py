@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import html
-import json
 import uuid
 from collections.abc import Sequence
 
@@ -24,8 +22,10 @@ from marketplace_connectors.base import (
     VariantDraft,
 )
 
+from .._common import chunks as chunks  # mappers.chunks, as for every backend
+from .._common import content_digest, has_variations, money, problem_collector, unix_time, variation_name, vnd
+
 CURRENCY = "VND"
-DEFAULT_VARIATION_NAME = "Phân loại"
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".bmp")
 # Documented limits (marketplaces.md §3.4, Create Product): title [25, 255] outside US/EU/JP/BR/MX, description
 # HTML at most 10 000, at most 9 main images and 100 SKUs, seller SKU 1-50 characters without spaces,
@@ -69,19 +69,6 @@ REVIEW_STATES = {
 }
 WEBHOOK_ORDER_STATUS = 1
 WEBHOOK_PRODUCT_STATUS = 5
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def money(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def has_variations(draft: ListingDraft) -> bool:
-    return len(draft.variants) > 1 or any(v.option_name for v in draft.variants)
-
-
-def variation_name(draft: ListingDraft) -> str:
-    return (draft.variation_name or DEFAULT_VARIATION_NAME).strip()
 
 
 def description_html(text: str) -> str:
@@ -186,11 +173,7 @@ def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (
         "skus": [sku_body(draft, v, warehouse_id="", with_price_stock=False) for v in draft.variants],
         "package": package(draft) if draft.variants else {},
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def chunks(entries: list, size: int) -> list[list]:
-    return [entries[i:i + size] for i in range(0, len(entries), size)]
+    return content_digest(content)
 
 
 def sku_ids(product: dict) -> dict[str, str]:
@@ -235,20 +218,6 @@ def order_status(tiktok_status: str) -> OrderStatus:
     return ORDER_STATUSES.get(tiktok_status.upper(), OrderStatus.PENDING)
 
 
-def vnd(value) -> int:
-    try:
-        return round(float(value or 0))
-    except (TypeError, ValueError):
-        return 0
-
-
-def timestamp(value) -> dt.datetime:
-    try:
-        return EPOCH + dt.timedelta(seconds=int(value or 0))
-    except (TypeError, ValueError):
-        return EPOCH
-
-
 def remote_order(order: dict) -> RemoteOrder:
     """One order; TikTok lists one line item per unit, so units of the same SKU, price and status are
     folded into one line with their quantity."""
@@ -266,8 +235,8 @@ def remote_order(order: dict) -> RemoteOrder:
         external_id=str(order.get("id")),
         status=status,
         marketplace_status=status_word,
-        created_at=timestamp(order.get("create_time")),
-        updated_at=timestamp(order.get("update_time") or order.get("create_time")),
+        created_at=unix_time(order.get("create_time")),
+        updated_at=unix_time(order.get("update_time") or order.get("create_time")),
         lines=tuple(RemoteOrderLine(sku=sku, quantity=quantity, unit_price_vnd=price, status=line_status,
                                     external_variant_id=sku_id, name=names[(sku, sku_id, price, line_status)])
                     for (sku, sku_id, price, line_status), quantity in sorted(lines.items(), key=lambda kv: kv[0][:3])),
@@ -297,10 +266,7 @@ def push_events(payload: dict, *, raw_body: bytes) -> list[PushEvent]:
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
     """Every documented TikTok Shop rule the draft breaks, each saying in the owner's language what to fix. Pure."""
     r = {**DEFAULT_RULES, **(rules or {})}
-    problems: list[ValidationProblem] = []
-
-    def add(field_name: str, message: str) -> None:
-        problems.append(ValidationProblem(field=field_name, message=message))
+    problems, add = problem_collector()
 
     title = draft.name.strip()
     if not title:

@@ -23,9 +23,10 @@ from typing import Any
 import requests
 
 from marketplace_connectors import http
-from marketplace_connectors.errors import AmbiguousResultError, AuthError, PermanentError, RetryableError
+from marketplace_connectors.errors import AuthError, PermanentError, RetryableError
 from marketplace_connectors.ratelimit import rate_limit_wait
 
+from .._common import json_payload, transport_errors
 from .conf import PER_PAGE_MAX, WooCommerceConfig
 
 logger = logging.getLogger(__name__)
@@ -79,17 +80,12 @@ class WooCommerceClient:
         shop_key = hashlib.sha256(self.shop_url.encode()).hexdigest()[:24]
         rate_limit_wait(key=f"woocommerce:shop:{shop_key}", rate_per_second=self.config.rate_limit)
         self.calls += 1
-        try:
-            response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
-                                            auth=None if auth else False)
-        except requests.ConnectTimeout as exc:  # nothing was sent
-            raise RetryableError(f"connect timeout on {path}", code="connect_timeout") from exc
-        except (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError) as exc:
-            raise AmbiguousResultError(f"no answer from the shop for {path}", code="read_timeout") from exc
-        except requests.exceptions.SSLError as exc:
-            raise PermanentError(f"TLS error on {path}: {exc}", code="tls_error") from exc
-        except requests.ConnectionError as exc:
-            raise AmbiguousResultError(f"connection error on {path}", code="connection") from exc
+        with transport_errors(path, marketplace="the shop"):
+            try:
+                response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
+                                                auth=None if auth else False)
+            except requests.exceptions.SSLError as exc:  # a ConnectionError that trying again will not fix
+                raise PermanentError(f"TLS error on {path}: {exc}", code="tls_error") from exc
         if 200 <= response.status_code < 300:
             return response
         self._raise(path, response)
@@ -97,10 +93,7 @@ class WooCommerceClient:
 
     def _raise(self, path: str, response: requests.Response) -> None:
         status = response.status_code
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+        payload = json_payload(response)
         body = payload if isinstance(payload, dict) else {}
         code = str(body.get("code") or f"http_{status}")
         message = str(body.get("message") or f"HTTP {status} on {path}")

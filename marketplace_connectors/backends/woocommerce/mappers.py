@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import html
 import ipaddress
-import json
 from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,7 +36,9 @@ from marketplace_connectors.base import (
     VariantDraft,
 )
 
-DEFAULT_VARIATION_NAME = "Phân loại"
+from .._common import chunks as chunks  # connector.py batches with mappers.chunks
+from .._common import content_digest, has_variations, money, problem_collector, variation_name, vnd
+
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 # Our rules (WooCommerce itself has few): a listing needs a photo and a price; 100 variations at most (one
 # batch request, and what the product editor handles comfortably).
@@ -69,10 +70,6 @@ ORDER_STATUSES = {
 
 WEIGHT_PER_GRAM = {"g": 1.0, "kg": 0.001, "lbs": 1 / 453.59237, "oz": 1 / 28.349523125}
 LENGTH_PER_CM = {"cm": 1.0, "m": 0.01, "mm": 10.0, "in": 1 / 2.54, "yd": 1 / 91.44}
-
-
-def money(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 # --- shop URL --------------------------------------------------------------------------------------------
@@ -159,14 +156,6 @@ def length_in(cm: int | None, unit: str) -> str:
 
 
 # --- payloads --------------------------------------------------------------------------------------------
-def has_variations(draft: ListingDraft) -> bool:
-    return len(draft.variants) > 1 or any(v.option_name for v in draft.variants)
-
-
-def variation_name(draft: ListingDraft) -> str:
-    return (draft.variation_name or DEFAULT_VARIATION_NAME).strip()
-
-
 def option_of(variant: VariantDraft) -> str:
     return (variant.option_name or variant.sku).strip()
 
@@ -239,10 +228,6 @@ def variation_body(draft: ListingDraft, variant: VariantDraft, *, weight_unit: s
     }
 
 
-def chunks(entries: list, size: int) -> list[list]:
-    return [entries[i:i + size] for i in range(0, len(entries), size)]
-
-
 def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = ()) -> str:
     """A hash of what ``update`` pushes for the product itself (price and stock are compared per variant)."""
     content = {
@@ -253,7 +238,7 @@ def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (
         "variation": variation_name(draft) if has_variations(draft) else "",
         "variants": [(v.sku, option_of(v), v.weight_grams, v.length_cm, v.width_cm, v.height_cm) for v in draft.variants],
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return content_digest(content)
 
 
 # --- answers ---------------------------------------------------------------------------------------------
@@ -285,13 +270,6 @@ def order_status(status: str) -> OrderStatus:
     return ORDER_STATUSES.get(status.removeprefix("wc-"), OrderStatus.PENDING)
 
 
-def vnd(value) -> int:
-    try:
-        return int(round(float(value or 0)))
-    except (TypeError, ValueError):
-        return 0
-
-
 def remote_order(order: dict) -> RemoteOrder:
     """GET /orders/<id> -> RemoteOrder. Every line shares the order's status (WooCommerce has no per-item one);
     a line's variant id is its variation's id, or the product's for a simple product."""
@@ -319,10 +297,7 @@ def remote_order(order: dict) -> RemoteOrder:
 def validate(draft: ListingDraft, *, rules: dict | None = None) -> list[ValidationProblem]:
     """Every rule the draft breaks, in the owner's language. Pure."""
     r = {**DEFAULT_RULES, **(rules or {})}
-    problems: list[ValidationProblem] = []
-
-    def add(field_name: str, message: str) -> None:
-        problems.append(ValidationProblem(field=field_name, message=message))
+    problems, add = problem_collector()
 
     if str(r.get("currency") or "VND").upper() != "VND":
         add("price", _("The web shop's currency is %(currency)s; the platform sends prices in VND. Set the shop's "
