@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -137,7 +137,9 @@ def listing_mark_invalid(*, account: MarketplaceAccount, product: Product, probl
 def sync_run_start(*, account: MarketplaceAccount, kind: str, product_ids: Iterable[int] = (),
                    binding_ids: Iterable[int] = (), user: User | None = None) -> SyncRun:
     """Create a run for the products (new bindings made pending) and enqueue one task per listing on
-    commit. Listings being published right now are left to finish."""
+    commit. Listings being published right now are left to finish, and so are listings another running run
+    has queued and not yet handled (its task will push the product as it is then; taking them over would
+    leave that run unfinished)."""
     from .tasks import listing_publish_task
 
     with transaction.atomic():
@@ -151,6 +153,9 @@ def sync_run_start(*, account: MarketplaceAccount, kind: str, product_ids: Itera
         ids = sorted(set(ids))
         queued = ListingBinding.objects.filter(pk__in=ids).exclude(status=ListingStatus.PUBLISHING)
         queued = queued.exclude(status__in=(ListingStatus.DELISTED, ListingStatus.UNDER_REVIEW))
+        handled_in_its_run = SyncAttempt.objects.filter(run_id=OuterRef("sync_run_id"), listing_id=OuterRef("pk"))
+        queued = queued.exclude(Q(sync_run__status=SyncRunStatus.RUNNING) & (
+            Q(status=ListingStatus.PENDING) | Q(status=ListingStatus.LIVE) & ~Exists(handled_in_its_run)))
         queued_ids = list(queued.values_list("pk", flat=True))
         ListingBinding.objects.filter(pk__in=queued_ids).exclude(status=ListingStatus.LIVE).update(
             status=ListingStatus.PENDING, sync_run=run, last_error="", updated_at=timezone.now())

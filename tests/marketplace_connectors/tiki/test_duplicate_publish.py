@@ -69,6 +69,8 @@ def test_a_double_submitted_publish_form_sends_one_request_to_tiki(owner, shop, 
     assert [first["Location"], second["Location"]] == [
         reverse("marketplaces:run_detail", args=[shop.pk, run.pk]) for run in runs]
     assert tiki.count(path=CREATE, status=200) == 1
+    # and neither run is left "running": the second leaves the listing to the first, which finishes
+    assert all(run.finished_at for run in SyncRun.objects.all())
     binding = ListingBinding.objects.get()
     assert requests_for(tiki, product) == [binding.external_id.removeprefix("request:")]
     assert binding.status == ListingStatus.UNDER_REVIEW

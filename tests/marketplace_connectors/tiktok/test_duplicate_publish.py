@@ -63,6 +63,8 @@ def test_a_double_submitted_publish_form_creates_one_product(owner, shop, tiktok
     assert [first["Location"], second["Location"]] == [
         reverse("marketplaces:run_detail", args=[shop.pk, run.pk]) for run in runs]
     assert tiktok.count(path=CREATE, status=200) == 1
+    # and neither run is left "running": the second leaves the listing to the first, which finishes
+    assert all(run.finished_at for run in SyncRun.objects.all())
     binding = ListingBinding.objects.get()
     assert products_holding(tiktok, product) == [binding.external_id]
     assert binding.status == ListingStatus.UNDER_REVIEW
