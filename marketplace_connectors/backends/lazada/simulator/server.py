@@ -50,14 +50,7 @@ from email.policy import HTTP
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from marketplace_connectors.base import OrderStatus
-from marketplace_connectors.simulator_base import (
-    Call,
-    Faults,
-    PushAttempt,
-    Request,
-    Response,
-    SimulatorServer,
-)
+from marketplace_connectors.simulator_base import Call, Faults, Request, Response, SimulatorServer
 
 __all__ = ["Faults", "LazadaSimulator"]
 
@@ -208,9 +201,6 @@ class Seller:
     seller_id: str
     name: str
     user_id: str
-
-
-PushDelivery = PushAttempt  # the name this module gave one push attempt
 
 
 class ApiError(Exception):

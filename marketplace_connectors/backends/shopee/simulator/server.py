@@ -38,14 +38,7 @@ from email.policy import HTTP
 from urllib.parse import parse_qs, urlencode
 
 from marketplace_connectors.base import OrderStatus
-from marketplace_connectors.simulator_base import (
-    Call,
-    Faults,
-    PushAttempt,
-    Request,
-    Response,
-    SimulatorServer,
-)
+from marketplace_connectors.simulator_base import Call, Faults, Request, Response, SimulatorServer
 
 __all__ = ["Faults", "ShopeeSimulator"]
 
@@ -217,9 +210,6 @@ class Shop:
     shop_name: str
     items: dict[int, Item] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
-
-
-PushDelivery = PushAttempt  # the name this module gave one push attempt
 
 
 class ApiError(Exception):
