@@ -312,6 +312,9 @@ class Connector(abc.ABC):
     #: name shown to owners
     display_name: str = ""
     capabilities: frozenset[Capability] = frozenset()
+    #: What the owner must know this marketplace's API does not let us do for them (lazy translated strings),
+    #: shown on the shop's listings page so the platform never seems to sync what it cannot.
+    owner_notes: tuple = ()
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities

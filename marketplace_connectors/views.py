@@ -126,6 +126,7 @@ def listing_list(request, account_id: int):
     latest_run = selectors.run_list(account=account).first()
     return render(request, "marketplace_connectors/listing_list.html", {
         "account": account, "rows": rows, "latest_run": latest_run,
+        "owner_notes": connector_get(account.marketplace).owner_notes,
         "matches_count": selectors.match_list(account=account).count(),
         "failed_count": sum(1 for _p, b in rows if b and b.status in (ListingStatus.FAILED, ListingStatus.REJECTED)),
     })

@@ -74,6 +74,14 @@ class TikiConnector(Connector):
     code = "tiki"
     display_name = gettext_lazy("Tiki")
     capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.REVIEW})
+    owner_notes = (
+        gettext_lazy("Once Tiki has approved a product, changes to its name, description or photos are not sent "
+                     "to Tiki: Tiki reviews those again, so make them in Tiki Seller Center. Price and stock are "
+                     "always kept in step."),
+        gettext_lazy("A variant added after Tiki approved the product is not sent: Tiki needs a new product "
+                     "request for it."),
+        gettext_lazy("Tiki does not let sellers delete a product: delisting hides it and sets its stock to 0."),
+    )
 
     def sandbox(self):
         """The simulator on a free loopback port with the settings pointing the connector at it; product
