@@ -51,16 +51,11 @@ class ReadOnlyAdmin(OfficerViewableAdmin):
         return False
 
 
-class RegisterEntryHistoryInline(admin.TabularInline):
-    """The entry's earlier states, each with the days it was valid (what past days were counted from)."""
+class ReadOnlyInline(admin.TabularInline):
+    """Records shown beside their parent, viewable like ``OfficerViewableAdmin`` and never edited here."""
 
-    model = RegisterEntryHistory
-    fk_name = "entry"
     extra = 0
     can_delete = False
-    fields = ["valid_from", "valid_to", "name", "legal_form", "size_class", "status", "ward", "as_of",
-              "replaced_by_import"]
-    readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or request.user.has_perm(OFFICER_PERMISSION)
@@ -70,6 +65,16 @@ class RegisterEntryHistoryInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RegisterEntryHistoryInline(ReadOnlyInline):
+    """The entry's earlier states, each with the days it was valid (what past days were counted from)."""
+
+    model = RegisterEntryHistory
+    fk_name = "entry"
+    fields = ["valid_from", "valid_to", "name", "legal_form", "size_class", "status", "ward", "as_of",
+              "replaced_by_import"]
+    readonly_fields = fields
 
 
 @admin.register(RegisterEntry)
@@ -89,21 +94,10 @@ class RegisterImportAdmin(ReadOnlyAdmin):
     list_select_related = ["created_by"]
 
 
-class DeclarationEventInline(admin.TabularInline):
+class DeclarationEventInline(ReadOnlyInline):
     model = DeclarationEvent
-    extra = 0
-    can_delete = False
     fields = ["action", "reason", "actor", "created_at"]
     readonly_fields = fields
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or request.user.has_perm(OFFICER_PERMISSION)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DeclaredShop)
