@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import factory
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -86,3 +87,8 @@ def map_rice(account: MarketplaceAccount) -> CategoryMapping:
         account=account, category=rice_category(), external_category_id="100101", external_category_name="Gạo",
         attribute_values={"501": ["5011"], "502": ["12 tháng"]},
     )
+
+
+def publish_form(client, account: MarketplaceAccount, product: Product):
+    """The owner ticks ``product`` on the shop's listings page and presses "Publish selected"."""
+    return client.post(reverse("marketplaces:listing_publish", args=[account.pk]), {"product": [product.pk]})

@@ -5,11 +5,10 @@ import pytest
 from django.urls import reverse
 
 from marketplace_connectors import sync
-from marketplace_connectors.backends.tiktok.connector import TikTokShopConnector
-from marketplace_connectors.models import CategoryMapping, ListingBinding, ListingStatus, ListingStatusChange
+from marketplace_connectors.models import ListingBinding, ListingStatus, ListingStatusChange
 
-from .factories import AccountFactory, make_product, owner_membership, rice_category
-from .tiktok.conftest import tiktok, tiktok_locale  # noqa: F401
+from .factories import make_product, owner_membership
+from .tiktok.conftest import connect_shop_with_rice_mapped, tiktok, tiktok_locale  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +20,7 @@ def sim_options():
 
 @pytest.fixture
 def shop(tiktok, media):  # noqa: F811
-    tokens = TikTokShopConnector().exchange_code(params={"code": tiktok.issue_code()})
-    account = AccountFactory(marketplace="tiktok", external_shop_id=tokens.shop_id, logistics_channel_id="tiktok",
-                             access_expires_at=tokens.access_expires_at, refresh_expires_at=tokens.refresh_expires_at)
-    account.set_tokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
-    account.save()
-    CategoryMapping.objects.create(account=account, category=rice_category(), external_category_id="600102",
-                                   attribute_values={"100101": ["1001011"]})
-    return account
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return connect_shop_with_rice_mapped(tiktok)
 
 
 def publish(account, product, capture):

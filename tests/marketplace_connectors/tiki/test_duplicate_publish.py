@@ -9,7 +9,7 @@ from marketplace_connectors import sync
 from marketplace_connectors.backends.tiki.connector import TikiConnector
 from marketplace_connectors.models import CategoryMapping, ListingBinding, ListingStatus, SyncRun
 
-from ..factories import AccountFactory, make_product, owner_membership, rice_category
+from ..factories import AccountFactory, make_product, owner_membership, publish_form, rice_category
 from .conftest import REDIRECT, SELLER
 from .factories import SWEETS
 
@@ -37,10 +37,6 @@ def shop(tiki):
 def owner(client, shop):
     client.force_login(owner_membership(shop.business).user)
     return client
-
-
-def publish_form(client, account, product):
-    return client.post(reverse("marketplaces:listing_publish", args=[account.pk]), {"product": [product.pk]})
 
 
 def requests_for(tiki, product) -> list[str]:

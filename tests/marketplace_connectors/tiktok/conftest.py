@@ -4,11 +4,13 @@ import pytest
 
 from marketplace_connectors import crypto
 from marketplace_connectors.backends.tiktok import connector as tiktok_connector
+from marketplace_connectors.backends.tiktok.connector import TikTokShopConnector
 from marketplace_connectors.backends.tiktok.simulator import TikTokSimulator
 from marketplace_connectors.base import Credentials, ImageDraft, ListingDraft, VariantDraft
+from marketplace_connectors.models import CategoryMapping
 from marketplace_connectors.registry import registry_reset
 
-from ..factories import png_bytes
+from ..factories import AccountFactory, png_bytes, rice_category
 
 APP_KEY = "29a39d"  # the documented signing example's app (§3.2)
 APP_SECRET = "e59af819cc"
@@ -95,3 +97,16 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+def connect_shop_with_rice_mapped(sim: TikTokSimulator):
+    """A TikTok shop connected with the simulator's tokens, the rice category mapped to a leaf with its
+    required attribute (as an owner leaves it after connecting and mapping)."""
+    tokens = TikTokShopConnector().exchange_code(params={"code": sim.issue_code()})
+    account = AccountFactory(marketplace="tiktok", external_shop_id=tokens.shop_id, logistics_channel_id="tiktok",
+                             access_expires_at=tokens.access_expires_at, refresh_expires_at=tokens.refresh_expires_at)
+    account.set_tokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+    account.save()
+    CategoryMapping.objects.create(account=account, category=rice_category(), external_category_id="600102",
+                                   attribute_values={"100101": ["1001011"]})
+    return account

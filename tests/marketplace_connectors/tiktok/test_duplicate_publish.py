@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from marketplace_connectors import sync
-from marketplace_connectors.backends.tiktok.connector import TikTokShopConnector
-from marketplace_connectors.models import CategoryMapping, ListingBinding, ListingStatus, SyncRun
+from marketplace_connectors.models import ListingBinding, ListingStatus, SyncRun
 
-from ..factories import AccountFactory, make_product, owner_membership, rice_category
+from ..factories import make_product, owner_membership, publish_form
+from .conftest import connect_shop_with_rice_mapped
 
 pytestmark = pytest.mark.django_db
 
@@ -17,31 +17,15 @@ CREATE = "/product/202309/products"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
 def shop(tiktok, media):
     """A TikTok shop connected with the simulator's tokens, the rice category mapped (audits by hand)."""
-    tokens = TikTokShopConnector().exchange_code(params={"code": tiktok.issue_code()})
-    account = AccountFactory(marketplace="tiktok", external_shop_id=tokens.shop_id, logistics_channel_id="tiktok",
-                             access_expires_at=tokens.access_expires_at, refresh_expires_at=tokens.refresh_expires_at)
-    account.set_tokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
-    account.save()
-    CategoryMapping.objects.create(account=account, category=rice_category(), external_category_id="600102",
-                                   attribute_values={"100101": ["1001011"]})
-    return account
+    return connect_shop_with_rice_mapped(tiktok)
 
 
 @pytest.fixture
 def owner(client, shop):
     client.force_login(owner_membership(shop.business).user)
     return client
-
-
-def publish_form(client, account, product):
-    return client.post(reverse("marketplaces:listing_publish", args=[account.pk]), {"product": [product.pk]})
 
 
 def products_holding(tiktok, product) -> list[str]:
