@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 MARKER = "@@BENCH-RESULT@@"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+# Prefix of the throw-away PostgreSQL databases (a helper on a shared server uses its own).
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 
 
 def _env(database_url: str) -> dict:
@@ -89,7 +91,7 @@ def bench_databases(name: str) -> list[BenchDatabase]:
     databases = []
     if postgres_available():
         databases.append(BenchDatabase(label="PostgreSQL", engine="postgresql",
-                                       _name=f"bench_{name}_{uuid.uuid4().hex[:6]}"))
+                                       _name=f"{DB_PREFIX}_{name}_{uuid.uuid4().hex[:6]}"))
     databases.append(BenchDatabase(label="SQLite", engine="sqlite"))
     return databases
 

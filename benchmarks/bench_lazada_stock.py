@@ -35,9 +35,9 @@ def measure(redis_url: str = "") -> dict:
     from django.conf import settings
 
     from marketplace_connectors.backends.lazada.connector import LazadaConnector
-    from marketplace_connectors.backends.lazada.simulator import LazadaSimulator
     from marketplace_connectors.base import Credentials, PriceStockUpdate
     from marketplace_connectors.registry import registry_reset
+    from marketplace_sandbox.lazada import LazadaSimulator
 
     sim = LazadaSimulator(app_key="bench-app", app_secret="bench-secret").start()  # noqa: S106 - local simulator
     settings.LAZADA_API_HOST = settings.LAZADA_AUTH_HOST = f"{sim.url}/rest"

@@ -65,9 +65,7 @@ def measure() -> dict:
     from config.celery_app import app as celery_app
     from marketplace_connectors import sync
     from marketplace_connectors.backends.lazada.connector import LazadaConnector
-    from marketplace_connectors.backends.lazada.simulator import LazadaSimulator
     from marketplace_connectors.backends.shopee.connector import ShopeeConnector
-    from marketplace_connectors.backends.shopee.simulator import ShopeeSimulator
     from marketplace_connectors.models import (
         AccountStatus,
         CategoryMapping,
@@ -75,6 +73,8 @@ def measure() -> dict:
         MarketplaceAccount,
     )
     from marketplace_connectors.registry import registry_reset
+    from marketplace_sandbox.lazada import LazadaSimulator
+    from marketplace_sandbox.shopee import ShopeeSimulator
     from sme.businesses.models import Business, LegalForm
     from sme.catalog.models import Category
     from sme.catalog.services import ProductInput, VariantInput, image_add, product_create
@@ -203,9 +203,8 @@ def run() -> list[dict]:
             if redis_url:
                 broker = {"CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url}
             else:
-                for name in ("queue", "processed", "control", "results"):
-                    Path(folder, name).mkdir()
-                broker = {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": folder,
+                Path(folder, "results").mkdir()
+                broker = {"CELERY_BROKER_URL": f"sqlite:///{folder}/broker.sqlite3",
                           "CELERY_RESULT_BACKEND": f"file://{folder}/results"}
             # automatic stock sync is a paid-plan feature; without Stripe every business has DEFAULT_PLAN
             saved = {k: os.environ.get(k) for k in [*broker, "CELERY_TASK_ALWAYS_EAGER", "DEFAULT_PLAN"]}

@@ -80,9 +80,9 @@ def measure(port: int, broker: str, limiter_url: str, media: str) -> dict:
 
     from config.celery_app import app
     from marketplace_connectors import sync
-    from marketplace_connectors.backends.shopee.simulator import ShopeeSimulator
     from marketplace_connectors.models import ListingBinding, SyncKind, SyncRun
     from marketplace_connectors.registry import registry_reset
+    from marketplace_sandbox.shopee import ShopeeSimulator
 
     sim = ShopeeSimulator(partner_id=PARTNER_ID, partner_key=PARTNER_KEY, port=port, rate_limit_per_second=RATE,
                           reject_repeated_items=False).start()
@@ -145,16 +145,19 @@ def run() -> list[dict]:
     redis_url = _redis_url()
     databases = bench_databases("shopee")[:1]  # PostgreSQL when reachable, else SQLite: one run is ~6 minutes
     with tempfile.TemporaryDirectory() as tmp:
-        broker = redis_url or "filesystem://"
+        broker = redis_url or f"sqlite:///{tmp}/broker.sqlite3"
         os.environ.update({
             "CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_BROKER_URL": broker,
-            "CELERY_RESULT_BACKEND": redis_url or f"file://{tmp}/results", "CELERY_BROKER_FOLDER": f"{tmp}/broker",
+            "CELERY_RESULT_BACKEND": redis_url or f"file://{tmp}/results",
             "SHOPEE_PARTNER_ID": str(PARTNER_ID), "SHOPEE_PARTNER_KEY": PARTNER_KEY,
             "SHOPEE_RATE_LIMIT": str(RATE), "SHOPEE_SHOP_RATE_LIMIT": str(RATE),
             "MARKETPLACE_RATE_LIMIT_REDIS_URL": redis_url, "DJANGO_MEDIA_ROOT": f"{tmp}/media",
             "SHOPEE_API_HOST": "http://127.0.0.1:8799",
+            # 1,000 active products need a paid plan (Free stops at 50). Without Stripe keys a subscription
+            # row counts for nothing: every business runs on DEFAULT_PLAN (sme.billing.selectors).
+            "DEFAULT_PLAN": "pro",
         })
-        for sub in ("broker/queue", "broker/processed", "broker/control", "results", "media"):
+        for sub in ("results", "media"):
             Path(tmp, sub).mkdir(parents=True, exist_ok=True)
         for db in databases:
             with db:

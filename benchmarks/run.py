@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT), str(ROOT / "benchmarks")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 OUTPUT = ROOT / "docs" / "benchmarks.md"
+WRITTEN_ELSEWHERE = {"load", "test_suite"}  # sections written by `make load` and by hand (test-suite timings)
 SECTION = re.compile(r"<!-- bench:(?P<name>[\w]+) -->\n(?P<body>.*?)<!-- /bench:(?P=name) -->\n", re.S)
 
 
@@ -112,10 +113,12 @@ def main() -> int:
         f"| Database engines | {', '.join(sorted(versions)) or 'see sections'} |", "",
     ]
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    # Read the other sections only now: another run may have rewritten the file while this one ran. The load
+    # test's section is written by `make load` (benchmarks/load/run_load.py) and always kept.
+    previous = {m["name"]: m.group(0) for m in SECTION.finditer(OUTPUT.read_text())} if OUTPUT.exists() else {}
     if only:
-        # Read the other sections only now: another run may have rewritten the file while this one ran.
-        previous = {m["name"]: m.group(0) for m in SECTION.finditer(OUTPUT.read_text())} if OUTPUT.exists() else {}
         sections = {**previous, **sections}
+    sections.update({name: text for name, text in previous.items() if name in WRITTEN_ELSEWHERE})
     OUTPUT.write_text("\n".join(header) + "\n" + "\n".join(sections[k] for k in sorted(sections)))
     print(f"wrote {OUTPUT}")
     return 1 if failed else 0

@@ -18,7 +18,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from .actions import platform_action_url
-from .choices import CalloutKind, Marketplace, PlatformAction
+from .choices import CalloutKind, PlatformAction, marketplace_choices, marketplace_label
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -152,8 +152,8 @@ class CallToActionValue(blocks.StructValue):
         if self.get("label"):
             return self["label"]
         label = PlatformAction(self.get("action")).label if self.get("action") in PlatformAction.values else ""
-        if self.get("marketplace") in Marketplace.values:
-            return f"{label}: {Marketplace(self['marketplace']).label}"
+        if self.get("marketplace"):
+            return f"{label}: {marketplace_label(self['marketplace'])}"
         return str(label)
 
 
@@ -161,7 +161,7 @@ class CallToActionBlock(blocks.StructBlock):
     """A button to a platform action chosen from a list (complete the profile, add a product, ...)."""
 
     action = blocks.ChoiceBlock(label=_("action"), choices=PlatformAction.choices)
-    marketplace = blocks.ChoiceBlock(label=_("marketplace"), choices=Marketplace.choices, required=False,
+    marketplace = blocks.ChoiceBlock(label=_("marketplace"), choices=marketplace_choices, required=False,
                                      help_text=_("For \"Connect a marketplace\": which one."))
     label = blocks.CharBlock(label=_("button label"), required=False, max_length=80,
                              help_text=_("Leave empty to use the action's name."))
@@ -186,14 +186,13 @@ class SectionContentBlock(blocks.StreamBlock):
 class MarketplaceSectionValue(blocks.StructValue):
     @property
     def marketplace_label(self) -> str:
-        code = self.get("marketplace")
-        return str(Marketplace(code).label) if code in Marketplace.values else code
+        return marketplace_label(self.get("marketplace"))
 
 
 class MarketplaceSectionBlock(blocks.StructBlock):
     """Content shown only to owners who target the chosen marketplace (chosen or connected)."""
 
-    marketplace = blocks.ChoiceBlock(label=_("marketplace"), choices=Marketplace.choices)
+    marketplace = blocks.ChoiceBlock(label=_("marketplace"), choices=marketplace_choices)
     heading = blocks.CharBlock(label=_("heading"), max_length=150)
     content = SectionContentBlock(label=_("content"))
 
@@ -249,13 +248,6 @@ class CurrentShareBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("heading"), max_length=150)
     placeholder = blocks.CharBlock(label=_("text while no figure is published"), max_length=250)
     hidden = blocks.BooleanBlock(label=_("hide this block"), required=False, default=False)
-
-    def get_context(self, value, parent_context=None):
-        from .selectors import current_share_get
-
-        context = super().get_context(value, parent_context=parent_context)
-        context["share"] = None if value.get("hidden") else current_share_get()
-        return context
 
     class Meta:
         icon = "order"

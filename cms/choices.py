@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace_connectors.registry import connector_list
+
 
 class CompletionRule(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic: a milestone reached in the business's data")
@@ -36,16 +38,19 @@ class SectorGroupAudience(models.TextChoices):
     TRADE_SERVICES = "trade_services", _("Trade and services")
 
 
-class Marketplace(models.TextChoices):
-    """Marketplaces an owner can aim for; codes match marketplace_connectors' where a connector exists."""
+# Marketplaces the journey has guidance for although the platform has no connector for them.
+MARKETPLACES_WITHOUT_CONNECTOR = [("postmart", "Postmart"), ("voso", "Voso")]
 
-    SHOPEE = "shopee", "Shopee"
-    LAZADA = "lazada", "Lazada"
-    TIKTOK_SHOP = "tiktok", "TikTok Shop"
-    TIKI = "tiki", "Tiki"
-    POSTMART = "postmart", "Postmart"
-    VOSO = "voso", "Voso"
-    WEBSITE = "woocommerce", _("Own website (WooCommerce)")
+
+def marketplace_choices() -> list[tuple[str, str]]:
+    """Marketplaces an owner can aim for: every registered connector (codes are the connectors'), then those
+    without one. A callable, so models and blocks read it when used: a new connector needs no migration."""
+    return [(c.code, c.channel_name or c.display_name) for c in connector_list()] + MARKETPLACES_WITHOUT_CONNECTOR
+
+
+def marketplace_label(code: str) -> str:
+    """The name of marketplace ``code`` for owners and editors (the code itself when it is unknown)."""
+    return str(dict(marketplace_choices()).get(code, code))
 
 
 class PlatformAction(models.TextChoices):

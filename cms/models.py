@@ -25,9 +25,9 @@ from .choices import (
     CompletionRule,
     FaqTopic,
     LegalFormAudience,
-    Marketplace,
     Milestone,
     SectorGroupAudience,
+    marketplace_choices,
 )
 
 
@@ -95,13 +95,6 @@ class OnboardingJourneyPage(FallbackRoutingMixin, Page):
     class Meta:
         verbose_name = _("onboarding journey")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import journey_progress_for_request
-
-        context = super().get_context(request, *args, **kwargs)
-        context["progress"] = journey_progress_for_request(request=request, journey=self)
-        return context
-
 
 class OnboardingStepPage(FallbackRoutingMixin, Page):
     """One step of the journey: what to do, why, and how the platform knows it is done.
@@ -129,7 +122,7 @@ class OnboardingStepPage(FallbackRoutingMixin, Page):
                                              choices=SectorGroupAudience.choices,
                                              default=SectorGroupAudience.ALL)
     audience_marketplace = models.CharField(
-        _("for marketplace"), max_length=32, blank=True, choices=Marketplace.choices,
+        _("for marketplace"), max_length=32, blank=True, choices=marketplace_choices,
         help_text=_("Only for owners who aim for or have connected this marketplace. Empty: everyone."),
     )
 
@@ -184,20 +177,6 @@ class OnboardingStepPage(FallbackRoutingMixin, Page):
                 ids.extend(item.id for item in self.body[position].value["items"].bound_blocks)
         return ids
 
-    def get_context(self, request, *args, **kwargs):
-        from .progress import step_progress_for_request
-
-        context = super().get_context(request, *args, **kwargs)
-        # Only this step's own milestone is evaluated (the journey page evaluates them all).
-        progress = step_progress_for_request(request=request, step=self)
-        context["progress"] = progress
-        context["state"] = progress.state if progress else None
-        context["target_marketplaces"] = progress.target_marketplaces if progress else frozenset()
-        context["ticked"] = progress.ticked_items.get(self.translation_key, set()) if progress else set()
-        # Visitors who are not owners (and editors previewing) see every marketplace's section.
-        context["show_all_sections"] = progress is None or getattr(request, "is_preview", False)
-        return context
-
 
 class GuideIndexPage(FallbackRoutingMixin, Page):
     """The guides: articles on photography, pricing with fees, e-invoices, returns, personal data.
@@ -214,16 +193,6 @@ class GuideIndexPage(FallbackRoutingMixin, Page):
 
     class Meta:
         verbose_name = _("guide index")
-
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import faq_list, guide_list_for_index
-
-        context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "").strip()[:100]
-        tag = request.GET.get("tag", "").strip()[:100]
-        guides, tags = guide_list_for_index(index_page=self, query=query, tag=tag)
-        context.update(guides=guides, tags=tags, query=query, active_tag=tag, faqs=faq_list())
-        return context
 
 
 class GuidePageTag(TaggedItemBase):
@@ -327,7 +296,7 @@ class MarketplaceInterest(models.Model):
 
     business = models.ForeignKey("businesses.Business", on_delete=models.CASCADE,
                                  related_name="marketplace_interests")
-    marketplace = models.CharField(_("marketplace"), max_length=32, choices=Marketplace.choices)
+    marketplace = models.CharField(_("marketplace"), max_length=32, choices=marketplace_choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

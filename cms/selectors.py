@@ -13,11 +13,14 @@ from uuid import UUID
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.models import Locale
 
+from accounts.roles import Role
+from accounts.selectors import user_roles
 from sme.businesses.context import current_membership
 from sme.businesses.models import Business, sector_group_for
 
@@ -460,3 +463,52 @@ def current_share_get() -> dict | None:
     if not path:
         return None
     return import_string(path)()
+
+
+# --- The next step, shown where an owner finishes something ---------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the owner should do next, as a card on the page they land on after finishing something."""
+
+    title: str
+    summary: str
+    button_label: str
+    url: str
+    hint: str = ""
+
+
+def journey_next_action(*, progress: JourneyProgress | None) -> StepView | None:
+    """The first step not done yet that the platform completes by itself (it has a button that does it).
+
+    Reading steps (checklists, "mark as done") stay on the journey page: on the pages where an owner has
+    just finished something, the card leads to the next thing to do on the platform.
+    """
+    if progress is None:
+        return None
+    return next((s for s in progress.steps if not s.done and s.is_automatic and s.call_to_action), None)
+
+
+def next_step_for_request(*, request) -> NextStep | None:
+    """The card for the signed-in business member: register a business first, then the journey's next step
+    to do on the platform. None for anyone else, and when every such step is done."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    membership = current_membership(request)
+    if membership is None:
+        if Role.BUSINESS_MEMBER not in user_roles(user=user):
+            return None
+        return NextStep(
+            title=str(_("Register your business")),
+            summary=str(_("Everything else starts here: your products, your shops and your journey are kept for "
+                          "your business. It takes about three minutes.")),
+            button_label=str(_("Register your business")), url=reverse("businesses:register"),
+        )
+    step = journey_next_action(progress=journey_progress_for_business(business=membership.business))
+    if step is None:
+        return None
+    cta = step.call_to_action
+    return NextStep(title=step.page.title, summary=step.page.summary, button_label=cta.button_label, url=cta.url,
+                    hint=step.hint)

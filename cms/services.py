@@ -15,7 +15,7 @@ from wagtail.models import Locale
 from accounts.models import User
 from sme.businesses.models import Business
 
-from .choices import CompletionRule, Marketplace
+from .choices import CompletionRule, marketplace_choices
 from .models import ChecklistTick, MarketplaceInterest, OnboardingStepPage, StepCompletion
 
 
@@ -62,7 +62,7 @@ def checklist_item_set(*, business: Business, step: OnboardingStepPage, item_id:
 def marketplace_interests_set(*, business: Business, marketplaces: Collection[str]) -> set[str]:
     """Replace the marketplaces the owner aims for. Unknown codes raise ValidationError and change nothing."""
     wanted = set(marketplaces)
-    unknown = wanted - set(Marketplace.values)
+    unknown = wanted - {code for code, _label in marketplace_choices()}
     if unknown:
         raise ValidationError(_("Unknown marketplace: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
     MarketplaceInterest.objects.filter(business=business).exclude(marketplace__in=wanted).delete()

@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.redirects import safe_redirect_target
 from sme.businesses.context import business_required
 
-from .choices import Marketplace
+from .choices import marketplace_choices
 from .models import OnboardingStepPage
 from .selectors import faq_list, journey_progress_for_business
 from .services import (
@@ -30,11 +30,7 @@ from .services import (
 
 
 def _next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
-        return candidate
-    return default
+    return safe_redirect_target(request=request, candidate=request.POST.get("next"), default=default)
 
 
 def _wants_json(request) -> bool:
@@ -55,7 +51,7 @@ def journey(request):
     progress = journey_progress_for_business(business=request.business)
     return render(request, "cms/journey_dashboard.html", {
         "progress": progress,
-        "marketplaces": Marketplace.choices,
+        "marketplaces": marketplace_choices(),
         "faqs": faq_list(topic="getting_started")[:5],
     })
 

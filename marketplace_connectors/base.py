@@ -1,22 +1,23 @@
 """The connector interface: what the platform asks of every marketplace, and the plain data it exchanges.
 
 A connector is narrow on purpose (the Odoo OCA pattern, not a plugin system with hundreds of hooks). It
-declares its ``capabilities``; callers check them before asking for something optional. Connectors never
-touch the database: they take plain data in (``ListingDraft``, ``Credentials``) and give plain data back,
-so the synchronizers in ``marketplace_connectors.sync`` own every write.
+is made of ``Connector`` and capability mixins; callers check ``supports()`` before asking for something
+optional. Connectors never touch the database: they take plain data in (``ListingDraft``, ``Credentials``)
+and give plain data back, so the synchronizers in ``marketplace_connectors.sync`` own every write.
 
-Adding a marketplace = one folder ``backends/<name>/`` (client, mappers, connector, simulator) plus one
-line in ``settings.MARKETPLACE_CONNECTORS``.
+Adding a marketplace = one folder ``backends/<name>/`` (conf, client, mappers, connector) plus one line in
+``settings.MARKETPLACE_CONNECTORS``; its local stand-in for tests lives in ``marketplace_sandbox/<name>/``.
 """
 
 from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+
+from .errors import ListingGone
 
 
 class Capability(enum.StrEnum):
@@ -26,6 +27,7 @@ class Capability(enum.StrEnum):
     PUSH = "push"  # signed push notifications: verify_push
     REVIEW = "review"  # new listings wait for the marketplace's audit: review_status
     KEYS = "keys"  # the owner connects by entering the shop URL and API keys: connect_with_keys (no OAuth)
+    SHIPPING_CHANNELS = "shipping_channels"  # the shop chooses among shipping channels: shipping_channels
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class TokenSet:
     access_expires_at: datetime
     refresh_expires_at: datetime | None
     shop_name: str = ""
+    #: the other shops one authorisation gave (a Shopee main account): each with its own pair
+    other_shops: tuple[TokenSet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class AttributeSpec:
     mandatory: bool
     input_type: str  # "select", "multi_select", "text"
     options: tuple[tuple[str, str], ...] = ()
+    units: tuple[str, ...] = ()  # a quantity with a unit (Shopee format_type 2): the value ends with one of them
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class LogisticsChannel:
     external_id: str
     name: str
     enabled: bool
+    fee_type: str = ""  # the marketplace's word for how the fee is set (Shopee: SIZE_SELECTION, SIZE_INPUT, ...)
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class VariantDraft:
     length_cm: int | None = None
     width_cm: int | None = None
     height_cm: int | None = None
+    gtin: str = ""  # the variant's barcode as the owner entered it (GTIN/EAN/UPC when it is one)
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ class DocumentDraft:
     filename: str
     size_bytes: int
     content: bytes = field(repr=False, default=b"")
+    expires_on: date | None = None  # None: the document does not expire (or the owner gave no date)
 
 
 @dataclass(frozen=True)
@@ -133,10 +141,12 @@ class ListingDraft:
 
 @dataclass(frozen=True)
 class ValidationProblem:
-    """One thing the owner must fix before a product can be published, in the owner's language."""
+    """One thing the owner must fix before a product can be published, in the owner's language. ``field`` says
+    what fixes it (one of ``rules.FIELDS``); ``variant_id`` names the variant when the rule is per variant."""
 
     field: str
     message: str
+    variant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -183,10 +193,47 @@ class PublishResult:
 
 
 @dataclass(frozen=True)
+class CreatedListing:
+    """A listing on the shop once ``publish_create`` made it (or ``publish_prepare`` found it): its id, and
+    what ``publish_complete`` needs to finish it. ``existed``: it was there before (an earlier attempt's),
+    so it is finished as an update. ``answer`` is the marketplace's reply to the create request, read only
+    by the connector that made it."""
+
+    external_id: str
+    existed: bool = False
+    variant_ids_by_sku: dict[str, str] = field(default_factory=dict)
+    review: ReviewState = ReviewState.LIVE
+    answer: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """What ``publish_prepare`` made ready: the create request's ``body`` (the connector's own shape, images
+    already uploaded), or ``existing`` when the shop already holds the listing. ``context`` carries the
+    connector's own findings to the later steps (Shopee's barcode rule for the category)."""
+
+    body: dict = field(default_factory=dict)
+    existing: CreatedListing | None = None
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class PriceStockUpdate:
+    """One variant's new price and/or stock (None: unchanged).
+
+    ``previous_stock`` is what the marketplace was last told for the variant (None: not known), and
+    ``listing_sellable`` says that the listing is on sale on our side (neither paused by the owner nor for
+    the plan) and that, after this update, none of its variants is sold out. A marketplace that refuses a
+    stock of 0 makes its connector take the listing off sale instead (TikTok Shop); with these two a
+    connector knows a restock (``previous_stock`` 0, ``stock`` above 0) of a listing it may put back on
+    sale, and never switches on a listing the owner paused. Callers that do not know leave the defaults:
+    nothing is switched on."""
+
     external_variant_id: str
     price_vnd: int | None = None
     stock: int | None = None
+    previous_stock: int | None = None
+    listing_sellable: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +242,8 @@ class BatchOutcome:
 
     succeeded: tuple[str, ...]
     failed: dict[str, str]
+    #: listings (external ids) the marketplace no longer has: every update to them failed with ListingGone
+    gone: tuple[str, ...] = ()
 
 
 class OrderStatus(enum.StrEnum):
@@ -259,48 +308,11 @@ class PushRejected(Exception):
     """The push's signature (or shape) is wrong: answer 401 and do nothing."""
 
 
-class SandboxSimulator(Protocol):
-    """What every marketplace simulator offers tests, the contract suite and the ``make run`` sandbox, on top
-    of its marketplace's own HTTP API. Shop ids and SKUs are the marketplace's; statuses are ours."""
-
-    url: str
-    #: when set, the simulator POSTs signed push notifications here (order created or changed, listing
-    #: audit decided), as the marketplace would; a delivery not answered 2xx is retried a few times.
-    push_url: str | None
-
-    def stop(self) -> None: ...
-
-    def create_order(self, *, shop_id: str, items: Sequence[tuple[str, int]]) -> str:
-        """A buyer orders ``(seller SKU, quantity)`` pairs: the simulator's stock goes down; returns the order id."""
-
-    def set_order_status(self, *, order_id: str, status: OrderStatus) -> None:
-        """Move an order on (cancelling or returning it puts the simulator's stock back)."""
-
-    def stock_of(self, *, shop_id: str, sku: str) -> int | None:
-        """The stock the marketplace shows for the variant with seller SKU ``sku`` (None: no such SKU)."""
-
-
-@dataclass
-class Sandbox:
-    """A connector's local simulator, for the contract suite and ``make run``: ``settings`` point the
-    connector at it, ``callback_params()`` approves a shop like the consent page does, and
-    ``category_id``/``attribute_values`` are a leaf category the simulator accepts."""
-
-    simulator: SandboxSimulator  # started
-    settings: dict
-    #: OAuth connectors: the callback's query parameters (for ``exchange_code``); KEYS connectors: the
-    #: keyword arguments of ``connect_with_keys`` (shop_url, key, secret).
-    callback_params: Callable[[], dict[str, str]]
-    category_id: str
-    attribute_values: dict[str, list[str]]
-    shipping_channel_id: str
-    #: REVIEW connectors: decide the audit of a listing as the marketplace's reviewers would:
-    #: ``decide_review(external_id, approve, reason)``.
-    decide_review: Callable[[str, bool, str], None] | None = None
-
-
 class Connector(abc.ABC):
-    """One marketplace. Subclasses live in ``backends/<name>/connector.py``.
+    """One marketplace. Subclasses live in ``backends/<name>/connector.py``: ``Connector`` plus one way of
+    connecting (``OAuthConnection`` or ``KeyConnection``) and the capability mixins of what the marketplace
+    can do (``ShippingChannels``, ``OrderImport``, ``PushNotifications``, ``ListingReview``), so a connector
+    carries no method it cannot do. ``capabilities`` is derived from the mixins.
 
     Every method may raise ``RetryableError``, ``PermanentError`` or ``AuthError`` (see errors.py);
     ``AccessTokenExpired`` is raised when the access token alone was refused, so the caller may refresh
@@ -311,32 +323,44 @@ class Connector(abc.ABC):
     code: str = ""
     #: name shown to owners
     display_name: str = ""
+    #: how the platform names this sales channel where owners choose where to sell (the journey's
+    #: "marketplaces I aim for"); the display name unless the name alone would not tell an owner what it is
+    channel_name: str = ""
+    #: derived from the mixins when the class is made (see ``__init_subclass__``); read, never declared
     capabilities: frozenset[Capability] = frozenset()
     #: What the owner must know this marketplace's API does not let us do for them (lazy translated strings),
     #: shown on the shop's listings page so the platform never seems to sync what it cannot.
     owner_notes: tuple = ()
+    #: True when ``delist`` can only hide the listing (the marketplace's API cannot delete it): publishing a
+    #: delisted product again then shows the same listing instead of creating a second one.
+    delist_hides: bool = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        provided = {klass.__dict__["provides"] for klass in cls.__mro__ if klass.__dict__.get("provides")}
+        cls.capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, *provided})
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
-    def sandbox(self) -> Sandbox:
-        """Start this marketplace's simulator on a free loopback port (tests and the contract suite)."""
-        raise NotImplementedError
+    def owner_error(self, *, code: str, message: str) -> str:
+        """What an owner reads about a refusal this marketplace explains only by an error code (in the active
+        language), or "" when the platform's general wording fits. Connectors whose errors already carry
+        the owner's text (raised as ``PermanentError`` with it) need not override this. Pure."""
+        return ""
 
     # --- authorisation -----------------------------------------------------------------------
-    @abc.abstractmethod
-    def authorization_url(self, *, redirect_url: str) -> str:
-        """The page where the seller grants us access; the marketplace returns to ``redirect_url``."""
-
-    @abc.abstractmethod
-    def exchange_code(self, *, params: dict[str, str]) -> TokenSet:
-        """Turn the callback's query parameters into tokens. Not idempotent: a code works once."""
-
     @abc.abstractmethod
     def refresh(self, *, credentials: Credentials) -> TokenSet:
         """A new token pair. The old refresh token may be spent afterwards: store the new pair at once."""
 
     # --- catalog metadata --------------------------------------------------------------------
+    def category_recommend(self, *, credentials: Credentials, name: str) -> list[str]:
+        """The marketplace's own category suggestions for a product called ``name``, best first (category
+        ids). Empty where the marketplace's API has none (the default). Read-only and idempotent; a
+        marketplace that finds no match answers an empty list, not an error."""
+        return []
+
     @abc.abstractmethod
     def categories(self, *, credentials: Credentials) -> list[CategoryNode]:
         """The marketplace's category tree (flat list with parent ids)."""
@@ -351,10 +375,6 @@ class Connector(abc.ABC):
         caller can cache it; ``validate`` reads it."""
 
     @abc.abstractmethod
-    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
-        """The shop's shipping channels."""
-
-    @abc.abstractmethod
     def validate(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = (),
                  rules: dict | None = None) -> list[ValidationProblem]:
         """The marketplace's documented rules, checked locally before any call. Pure."""
@@ -366,19 +386,36 @@ class Connector(abc.ABC):
 
     # --- listings ----------------------------------------------------------------------------
     @abc.abstractmethod
-    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
-                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
-                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
-        """Create the listing with its variants and images. NOT idempotent: call ``find_by_sku`` first
-        whenever an earlier attempt may have reached the marketplace.
+    def publish_prepare(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                        attributes: Sequence[AttributeSpec] = ()) -> PublishPlan:
+        """The first step of creating a listing: everything before the create request. Uploads the images
+        (adding each to ``uploaded_images``, so the caller keeps them even when a later step fails) and
+        builds the request; or finds that the shop already holds the product's listing (an earlier attempt
+        created it), given as ``PublishPlan.existing`` to be finished without creating. Creates nothing."""
 
-        ``uploaded_images`` maps image keys already uploaded to marketplace ids; the connector adds the
-        images it uploads to it (so the caller can keep them even when a later step fails).
-        ``before_create()`` is called right before the create request leaves (images are uploaded by
-        then), so the caller can mark that the marketplace may act from now on.
-        ``on_created(external_id)`` is called as soon as the listing exists, before its variants are
-        added, so the caller can record the id and never create it twice; finishing a half-created
-        listing is then ``update``'s job."""
+    @abc.abstractmethod
+    def publish_create(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan) -> CreatedListing:
+        """The create request alone: the listing exists when this returns (its variants may not yet).
+        NOT idempotent: the caller marks that the marketplace may act before calling it, and looks the SKU
+        up first whenever an earlier attempt may have reached the marketplace."""
+
+    @abc.abstractmethod
+    def publish_complete(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan,
+                         created: CreatedListing, uploaded_images: dict[str, str],
+                         attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        """Finish a listing ``publish_create`` created (or ``publish_prepare`` found): its variants, and
+        every variant id by SKU. Idempotent: repeating it after a refused call creates nothing twice."""
+
+    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        """Prepare, create and complete in one go, for tests and one-off scripts. NOT idempotent. The
+        listings synchronizer drives the three steps itself, so it can record between them that a create
+        request is leaving and the id it gave (nothing calls back from a connector into the synchronizer)."""
+        plan = self.publish_prepare(credentials=credentials, draft=draft, uploaded_images=uploaded_images,
+                                    attributes=attributes)
+        created = plan.existing or self.publish_create(credentials=credentials, draft=draft, plan=plan)
+        return self.publish_complete(credentials=credentials, draft=draft, plan=plan, created=created,
+                                     uploaded_images=uploaded_images, attributes=attributes)
 
     @abc.abstractmethod
     def update(self, *, credentials: Credentials, external_id: str, draft: ListingDraft,
@@ -408,7 +445,7 @@ class Connector(abc.ABC):
     def remote_listings(self, *, credentials: Credentials) -> list[RemoteListing]:
         """Every listing on the shop, for linking existing listings by SKU."""
 
-    # --- optional capabilities: implement those declared in ``capabilities`` --------------------
+    # --- prices and stock across listings ------------------------------------------------------------
     def update_price_stock_many(self, *, credentials: Credentials,
                                 updates: Sequence[tuple[str, PriceStockUpdate]]) -> BatchOutcome:
         """Price and stock for variants of *any* listings of the shop, as ``(listing external id, update)``
@@ -419,34 +456,88 @@ class Connector(abc.ABC):
             by_listing.setdefault(external_id, []).append(update)
         succeeded: list[str] = []
         failed: dict[str, str] = {}
+        gone: list[str] = []
         for external_id, listing_updates in by_listing.items():
-            outcome = self.update_price_stock(credentials=credentials, external_id=external_id, updates=listing_updates)
+            try:
+                outcome = self.update_price_stock(credentials=credentials, external_id=external_id,
+                                                  updates=listing_updates)
+            except ListingGone as exc:
+                gone.append(external_id)
+                failed.update({u.external_variant_id: exc.message or exc.code for u in listing_updates})
+                continue
             succeeded.extend(outcome.succeeded)
             failed.update(outcome.failed)
-        return BatchOutcome(succeeded=tuple(succeeded), failed=failed)
+        return BatchOutcome(succeeded=tuple(succeeded), failed=failed, gone=tuple(gone))
 
-    def orders_updated_since(self, *, credentials: Credentials, since: datetime) -> list[RemoteOrder]:
-        """Every order created or changed at or after ``since``, oldest change first, with its lines
-        (ORDERS). Pages through the API itself. The caller keeps the watermark and may overlap it."""
-        raise NotImplementedError
 
-    def order_get(self, *, credentials: Credentials, external_id: str) -> RemoteOrder | None:
-        """One order by id (ORDERS), None when the shop has no such order; used on push notifications."""
-        raise NotImplementedError
+class OAuthConnection(abc.ABC):
+    """The owner connects the shop on the marketplace's consent page, which sends them back with a code."""
 
-    def verify_push(self, *, body: bytes, headers: Mapping[str, str], url: str) -> list[PushEvent]:
-        """Check a push notification's signature over the *raw* body (PUSH) and return its events.
-        ``url`` is the callback URL as registered (Shopee signs it). Raises PushRejected when the signature
-        or shape is wrong. Pure: no call to the marketplace."""
-        raise NotImplementedError
+    @abc.abstractmethod
+    def authorization_url(self, *, redirect_url: str) -> str:
+        """The page where the seller grants us access; the marketplace returns to ``redirect_url``."""
 
-    def review_status(self, *, credentials: Credentials, external_id: str) -> ReviewStatus:
-        """Where a listing published UNDER_REVIEW stands now (REVIEW)."""
-        raise NotImplementedError
+    @abc.abstractmethod
+    def exchange_code(self, *, params: dict[str, str]) -> TokenSet:
+        """Turn the callback's query parameters into tokens. Not idempotent: a code works once."""
 
+
+class KeyConnection(abc.ABC):
+    """The owner connects the shop by typing its URL and API keys (no consent page)."""
+
+    provides = Capability.KEYS
+
+    @abc.abstractmethod
     def connect_with_keys(self, *, shop_url: str, key: str, secret: str) -> TokenSet:
         """Check keys the owner typed (KEYS): one authenticated call proves them, and the URL must be HTTPS
         unless it is a loopback address. Returns a TokenSet whose ``shop_id`` is the normalised shop URL,
         ``access_token`` the key and ``refresh_token`` the secret (both stored encrypted), with
         ``access_expires_at`` far ahead: keys do not expire. Raises AuthError when refused."""
-        raise NotImplementedError
+
+
+class ShippingChannels(abc.ABC):
+    """The shop chooses among its shipping channels (new listings are offered with the one the owner picks).
+    Marketplaces that choose the carrier themselves leave this out."""
+
+    provides = Capability.SHIPPING_CHANNELS
+
+    @abc.abstractmethod
+    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
+        """The shop's shipping channels."""
+
+
+class OrderImport(abc.ABC):
+    """The marketplace's orders can be read: imported on a schedule and on push notifications."""
+
+    provides = Capability.ORDERS
+
+    @abc.abstractmethod
+    def orders_updated_since(self, *, credentials: Credentials, since: datetime) -> list[RemoteOrder]:
+        """Every order created or changed at or after ``since``, oldest change first, with its lines
+        (ORDERS). Pages through the API itself. The caller keeps the watermark and may overlap it."""
+
+    @abc.abstractmethod
+    def order_get(self, *, credentials: Credentials, external_id: str) -> RemoteOrder | None:
+        """One order by id (ORDERS), None when the shop has no such order; used on push notifications."""
+
+
+class PushNotifications(abc.ABC):
+    """The marketplace pushes signed notifications to us (orders, audits, revoked authorisations)."""
+
+    provides = Capability.PUSH
+
+    @abc.abstractmethod
+    def verify_push(self, *, body: bytes, headers: Mapping[str, str], url: str) -> list[PushEvent]:
+        """Check a push notification's signature over the *raw* body (PUSH) and return its events.
+        ``url`` is the callback URL as registered (Shopee signs it). Raises PushRejected when the signature
+        or shape is wrong. Pure: no call to the marketplace."""
+
+
+class ListingReview(abc.ABC):
+    """New listings wait for the marketplace's audit: ``publish`` may answer UNDER_REVIEW."""
+
+    provides = Capability.REVIEW
+
+    @abc.abstractmethod
+    def review_status(self, *, credentials: Credentials, external_id: str) -> ReviewStatus:
+        """Where a listing published UNDER_REVIEW stands now (REVIEW)."""

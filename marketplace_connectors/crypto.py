@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -18,6 +19,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEV_KEY_LABEL = b"marketplace-token-key:dev-and-test-only:NOT-FOR-PRODUCTION:"
+
+
+def secret_equals(given: str, expected: str) -> bool:
+    """Constant-time comparison of a value from a request (a push's signature, an OAuth state) with ours.
+    ``hmac.compare_digest`` raises TypeError on text with non-ASCII characters, which a forged header or
+    query carries at will: both are compared as UTF-8 bytes instead."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
 
 
 def dev_key() -> bytes:

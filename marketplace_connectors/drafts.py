@@ -63,7 +63,7 @@ def document_drafts(product: Product, *, with_content: bool) -> tuple[DocumentDr
                 content = handle.read()
         drafts.append(DocumentDraft(key=f"{document.pk}:{document.sha256[:16]}", kind=document.kind,
                                     filename=document.original_name or os.path.basename(document.file.name),
-                                    size_bytes=document.size, content=content))
+                                    size_bytes=document.size, content=content, expires_on=document.expires_on))
     return tuple(drafts)
 
 
@@ -107,7 +107,7 @@ def listing_draft(
                 variant_id=v.pk, sku=v.sku, option_name=v.option_label, price_vnd=int(v.price),
                 stock=published_stock(stock=int(v.stock), buffer=account.stock_buffer),
                 weight_grams=v.weight_g, length_cm=_cm(v.length_cm), width_cm=_cm(v.width_cm),
-                height_cm=_cm(v.height_cm),
+                height_cm=_cm(v.height_cm), gtin=(v.barcode or "").strip(),
             )
             for v in variants
         ),

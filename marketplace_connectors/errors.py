@@ -24,6 +24,12 @@ class RetryableError(ConnectorError):
     """Try again later: network errors, timeouts, HTTP 5xx/429, marketplace "busy" errors."""
 
 
+class MarketplaceNotConfigured(RetryableError):
+    """This server holds no (or half of the) app keys of the shop's marketplace: an operator's fix, after which
+    the same call succeeds. Treated as the marketplace being unavailable, so owner pages still open (saying it
+    could not be reached) and jobs retry later, instead of a 500."""
+
+
 class AmbiguousResultError(RetryableError):
     """The request may or may not have reached the marketplace (read timeout, dropped connection).
 
@@ -33,6 +39,11 @@ class AmbiguousResultError(RetryableError):
 
 class PermanentError(ConnectorError):
     """The marketplace refused the request; repeating it unchanged will not help."""
+
+
+class ListingGone(PermanentError):
+    """The listing no longer exists on the marketplace (the seller deleted it there, or the marketplace
+    removed it): pushing to it will never work; the owner is told it is gone and may publish it again."""
 
 
 class AuthError(ConnectorError):

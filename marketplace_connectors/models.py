@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import crypto
 
@@ -70,6 +71,9 @@ class MarketplaceAccount(models.Model):
         ordering = ["marketplace", "shop_name"]
         verbose_name = _("marketplace shop")
         verbose_name_plural = _("marketplace shops")
+        # The one external id unique per marketplace: the shop's own id is the marketplace's name for the
+        # shop itself (a WooCommerce shop's normalised URL), and a shop belongs to one business at a time.
+        # Every other marketplace id (listings, variants, orders, pushes) is unique per shop account.
         constraints = [
             models.UniqueConstraint(
                 fields=["marketplace", "external_shop_id"], name="uniq_marketplace_account_shop"
@@ -150,12 +154,12 @@ class RateLimitState(models.Model):
 
 
 class SyncKind(models.TextChoices):
-    PUBLISH = "publish", _("Publish")
-    SYNC = "sync", _("Sync")
-    PRICE_STOCK = "price_stock", _("Price and stock")
-    LINK = "link", _("Link existing listings")
-    DELIST = "delist", _("Delist")
-    PAUSE = "pause", _("Pause")
+    PUBLISH = "publish", pgettext_lazy("marketplace sync", "Publish")
+    SYNC = "sync", pgettext_lazy("marketplace sync", "Sync")
+    PRICE_STOCK = "price_stock", pgettext_lazy("marketplace sync", "Price and stock")
+    LINK = "link", pgettext_lazy("marketplace sync", "Link existing listings")
+    DELIST = "delist", pgettext_lazy("marketplace sync", "Delist")
+    PAUSE = "pause", pgettext_lazy("marketplace sync", "Pause")
 
 
 class SyncRunStatus(models.TextChoices):
@@ -196,14 +200,27 @@ class SyncRun(models.Model):
 
 
 class ListingStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    PUBLISHING = "publishing", _("Publishing")
-    LIVE = "live", _("Live")
-    UNDER_REVIEW = "under_review", _("Under review")
-    REJECTED = "rejected", _("Rejected")
-    FAILED = "failed", _("Failed")
-    PAUSED = "paused", _("Paused")
-    DELISTED = "delisted", _("Delisted")
+    """Where a product stands on one marketplace shop (docs/statuses.md). The labels have their own
+    translation context: "Live" here is "on sale on the marketplace", not a CMS page's or a product's state."""
+
+    PENDING = "pending", pgettext_lazy("listing status", "Waiting")
+    PUBLISHING = "publishing", pgettext_lazy("listing status", "Publishing")
+    LIVE = "live", pgettext_lazy("listing status", "Live")
+    UNDER_REVIEW = "under_review", pgettext_lazy("listing status", "Under review")
+    REJECTED = "rejected", pgettext_lazy("listing status", "Rejected")
+    FAILED = "failed", pgettext_lazy("listing status", "Failed")
+    PAUSED = "paused", pgettext_lazy("listing status", "Paused")
+    DELISTED = "delisted", pgettext_lazy("listing status", "Delisted")
+    GONE = "gone", pgettext_lazy("listing status", "No longer on the marketplace")
+
+
+class ListingAction(models.TextChoices):
+    """What the owner asked to be done to a live listing, done by a task (never inside the request). The
+    labels say it is under way: the listing shows them until the marketplace has answered."""
+
+    DELIST = "delist", pgettext_lazy("listing action under way", "Removing from the marketplace…")
+    PAUSE = "pause", pgettext_lazy("listing action under way", "Hiding…")
+    RESUME = "resume", pgettext_lazy("listing action under way", "Putting back on sale…")
 
 
 class ListingBinding(models.Model):
@@ -230,6 +247,8 @@ class ListingBinding(models.Model):
     # Paused by us because the business's plan no longer covers it (a lapsed payment): resumed by us when
     # the plan covers it again. A listing the owner paused is never resumed automatically.
     paused_for_plan = models.BooleanField(default=False)
+    # The owner's delist / pause / resume while its task has not finished; cleared with the outcome.
+    pending_action = models.CharField(max_length=8, choices=ListingAction.choices, blank=True)
     sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="listings")
     published_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -359,7 +378,10 @@ class OrderStatus(models.TextChoices):
 
 
 class Order(models.Model):
-    """One marketplace order, imported once (unique by marketplace and order id) and kept up to date.
+    """One marketplace order, imported once (unique by shop and order id) and kept up to date.
+
+    Order ids are unique within one shop only: WooCommerce numbers every shop's orders with its own small
+    integers, so two businesses' shops both have an order #1002. Never look an order up by marketplace.
 
     Its lines hold stock from our catalog while the order is live; ``moves_stock`` is False for orders
     placed before the shop was connected (the owner's stock count already reflects them).
@@ -387,7 +409,7 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         constraints = [
-            models.UniqueConstraint(fields=["marketplace", "external_id"], name="uniq_order_marketplace_external_id"),
+            models.UniqueConstraint(fields=["account", "external_id"], name="uniq_order_account_external_id"),
         ]
         indexes = [
             models.Index(fields=["business", "-ordered_at"], name="order_business_ordered"),
@@ -437,8 +459,15 @@ class OrderStatusChange(models.Model):
 
 
 class PushReceipt(models.Model):
-    """A push notification already acted on: a repeated delivery (same marketplace and event id) is ignored."""
+    """A push notification already acted on for one shop: a repeated delivery (same shop and event id) is
+    ignored. Event ids are unique within a shop only (a WooCommerce delivery id is a hash of the shop's own
+    webhook id and the second), so another shop's push with the same id is a new push.
 
+    Receipts stored before receipts were per shop have no ``account``; they no longer match any push.
+    """
+
+    account = models.ForeignKey(MarketplaceAccount, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="push_receipts")
     marketplace = models.CharField(max_length=32)
     event_id = models.CharField(max_length=128)
     kind = models.CharField(max_length=16, blank=True)
@@ -447,8 +476,8 @@ class PushReceipt(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [
-            models.UniqueConstraint(fields=["marketplace", "event_id"], name="uniq_push_receipt_marketplace_event"),
+            models.UniqueConstraint(fields=["account", "event_id"], name="uniq_push_receipt_account_event"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.marketplace}:{self.event_id}"
+        return f"{self.marketplace}:{self.account_id}:{self.event_id}"

@@ -15,6 +15,8 @@ from functools import cache
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from .metrics import RATE_LIMIT_WAIT_SECONDS
+
 _LUA_RESERVE = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
@@ -87,12 +89,26 @@ def slots():
     return _slots_for(settings.MARKETPLACE_RATE_LIMIT_REDIS_URL or "")
 
 
+LATE_RETRIES = 3
+
+
 def rate_limit_wait(*, key: str, rate_per_second: float, sleep=time.sleep) -> float:
     """Block until a request under ``key`` may go out at ``rate_per_second``; returns seconds waited."""
     if rate_per_second <= 0:
         return 0.0
     interval = 1.0 / (rate_per_second * settings.MARKETPLACE_RATE_LIMIT_SAFETY)
-    delay = slots().reserve(key, interval)
-    if delay > 0:
+    waited = 0.0
+    for _ in range(LATE_RETRIES + 1):
+        delay = slots().reserve(key, interval)
+        waited += delay
+        if delay <= 0:
+            break
+        wake_at = time.monotonic() + delay
         sleep(delay)
-    return delay
+        # On a busy machine a process may wake long after its slot; going out then would bunch it with the
+        # calls of the next slots (a burst over the limit). A slot missed by more than half a spacing is
+        # dropped and another reserved, as the database limiter drops its own stale slots.
+        if time.monotonic() - wake_at <= interval / 2:
+            break
+    RATE_LIMIT_WAIT_SECONDS.labels(key.split(":", 1)[0]).observe(waited)
+    return waited

@@ -1,6 +1,9 @@
 """Connectors are registered by a settings list: ``MARKETPLACE_CONNECTORS`` holds dotted class paths,
 ``marketplace_connectors.backends.<code>.connector.<Class>``; the folder name is the connector's code.
 
+Everything else that lists marketplaces reads it from here: the marketplace choices of other apps' models
+(a callable, so a new marketplace needs no migration), the officers' indicator, the sandbox, the tests.
+
 A connector is imported the first time it is asked for, so one marketplace's import error does not stop
 the others' workers (``connector_list`` imports them all and fails loudly).
 """
@@ -46,8 +49,19 @@ def connector_list() -> list[Connector]:
     return [_load(code, path) for code, path in _paths().items()]
 
 
+def connector_codes() -> list[str]:
+    """The registered marketplaces' codes, in the settings' order, without importing any connector."""
+    return list(_paths())
+
+
 def connector_choices() -> list[tuple[str, str]]:
+    """(code, display name) of every registered marketplace, for choice fields."""
     return [(c.code, c.display_name) for c in connector_list()]
+
+
+def connector_names() -> dict[str, str]:
+    """Code -> display name in the active language, for pages and exports that name marketplaces."""
+    return {c.code: str(c.display_name) for c in connector_list()}
 
 
 def registry_reset() -> None:

@@ -1,7 +1,8 @@
-"""Writes about connected shops: connecting, tokens, disconnecting, metadata caches, notifying owners.
+"""Writes about connected shops that the owner asks for: connecting, disconnecting, the shop's settings,
+category mappings, re-encrypting tokens. Every function is keyword-only.
 
-Every function is keyword-only. Token refresh runs under a per-shop row lock and stores the new pair in
-the same transaction, so a spent refresh token is never used twice by us.
+What a connected shop then does with its marketplace (tokens, metadata, listings, orders, stock) is the
+synchronizers' work, in ``marketplace_connectors.sync``.
 """
 
 from __future__ import annotations
@@ -9,42 +10,30 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Callable
-from typing import TypeVar
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from sme.billing.errors import EntitlementError
 from sme.billing.models import Feature
 from sme.billing.services import entitlement_check
-from sme.businesses.models import Business, MemberRole, Membership
+from sme.businesses.models import Business
 
-from .base import AttributeSpec, Capability, CategoryNode, Connector, Credentials, TokenSet
-from .errors import AccessTokenExpired, AuthError, PermanentError
-from .models import (
-    AccountStatus,
-    CategoryCache,
-    CategoryMapping,
-    ListingBinding,
-    ListingStatus,
-    MarketplaceAccount,
-    SyncRun,
-    SyncRunStatus,
-)
+from . import crypto
+from .base import KeyConnection, OAuthConnection, TokenSet
+from .errors import AuthError, PermanentError
+from .jobs import account_after_connect_enqueue, stock_push_business_soon
+from .models import AccountStatus, CategoryMapping, MarketplaceAccount, SyncRun, SyncRunStatus
 from .registry import connector_get
+from .sync.metadata import category_tree
+from .sync.session import ShopSession, tokens_store
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 STATE_SESSION_KEY = "marketplace_connect_state"
 STATE_LIFETIME = dt.timedelta(minutes=15)
-CACHE_LIFETIME = dt.timedelta(hours=24)
 
 
 class ShopTakenError(PermanentError):
@@ -68,7 +57,7 @@ def connect_state_consume(*, session, state: str, marketplace: str, business_id:
     if not saved or not state:
         return False
     return (
-        secrets.compare_digest(str(saved.get("state")), state)
+        crypto.secret_equals(state, str(saved.get("state")))
         and saved.get("marketplace") == marketplace
         and saved.get("business_id") == business_id
         and float(saved.get("expires", 0)) >= timezone.now().timestamp()
@@ -83,8 +72,16 @@ def account_connect_complete(*, business: Business, user: User, marketplace: str
     business already had reactivates the same account and does not count against the plan.
     """
     connector = connector_get(marketplace)
+    if not isinstance(connector, OAuthConnection):
+        raise AuthError("this marketplace connects with keys, not an authorisation code", code="keys_only")
     tokens = connector.exchange_code(params=params)
-    return account_connect_store(business=business, user=user, marketplace=marketplace, tokens=tokens)
+    account = account_connect_store(business=business, user=user, marketplace=marketplace, tokens=tokens)
+    for other in tokens.other_shops:  # one authorisation, several shops (a Shopee main account)
+        try:
+            account_connect_store(business=business, user=user, marketplace=marketplace, tokens=other)
+        except (ShopTakenError, EntitlementError):
+            continue  # that shop is another business's, or the plan has no room: the first one is connected
+    return account
 
 
 def account_connect_with_keys(*, business: Business, user: User, marketplace: str, shop_url: str, key: str,
@@ -93,7 +90,7 @@ def account_connect_with_keys(*, business: Business, user: User, marketplace: st
     proves the keys with one call before anything is stored. Raises as ``account_connect_complete``, and
     PermanentError when the URL is refused (not HTTPS)."""
     connector = connector_get(marketplace)
-    if not connector.supports(Capability.KEYS):
+    if not isinstance(connector, KeyConnection):
         raise PermanentError("this marketplace connects by authorisation, not keys", code="not_keys")
     account_connect_check_plan(business=business)
     tokens = connector.connect_with_keys(shop_url=shop_url, key=key, secret=secret)
@@ -128,13 +125,11 @@ def account_connect_store(*, business: Business, user: User, marketplace: str, t
         account.status = AccountStatus.ACTIVE
         account.status_reason = ""
         account.disconnected_at = None
-        _store_tokens(account, tokens)
+        tokens_store(account, tokens)
         if tokens.shop_name:
             account.shop_name = tokens.shop_name
         account.save()
-    from .tasks import account_after_connect_task
-
-    transaction.on_commit(lambda: account_after_connect_task.delay(account.pk))
+    account_after_connect_enqueue(account_id=account.pk)
     return account
 
 
@@ -142,13 +137,6 @@ def account_connect_check_plan(*, business: Business) -> None:
     """Raise ``EntitlementError`` when ``business``'s plan allows no further connected shop."""
     connected = MarketplaceAccount.objects.filter(business=business).exclude(status=AccountStatus.DISCONNECTED).count()
     entitlement_check(business=business, feature=Feature.MARKETPLACE, current_count=connected)
-
-
-def _store_tokens(account: MarketplaceAccount, tokens: TokenSet) -> None:
-    account.set_tokens(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
-    account.access_expires_at = tokens.access_expires_at
-    account.refresh_expires_at = tokens.refresh_expires_at
-    account.token_refreshed_at = timezone.now()
 
 
 def account_disconnect(*, account: MarketplaceAccount) -> MarketplaceAccount:
@@ -166,174 +154,10 @@ def account_disconnect(*, account: MarketplaceAccount) -> MarketplaceAccount:
     return account
 
 
-def account_credentials(*, account: MarketplaceAccount) -> Credentials:
-    return Credentials(
-        shop_id=account.external_shop_id, access_token=account.access_token, refresh_token=account.refresh_token,
-        access_expires_at=account.access_expires_at,
-    )
-
-
-def account_connector(*, account: MarketplaceAccount) -> Connector:
-    return connector_get(account.marketplace)
-
-
-# --- tokens -------------------------------------------------------------------------------------
-def account_refresh_tokens(*, account_id: int, failed_access_token: str = "", force: bool = False) -> MarketplaceAccount:
-    """Refresh the shop's tokens when they expire within the margin (or ``force``), under a per-shop lock.
-
-    ``failed_access_token``: the token a call was refused with; when the stored token is already another
-    one, a concurrent refresh won and nothing is done. On AuthError the account needs re-authorisation
-    (owner told once, nothing retried). RetryableError propagates with nothing written.
-    """
-    margin = dt.timedelta(seconds=settings.MARKETPLACE_TOKEN_REFRESH_MARGIN)
-    with transaction.atomic():
-        account = MarketplaceAccount.objects.select_for_update().get(pk=account_id)
-        if account.status != AccountStatus.ACTIVE:
-            return account
-        if failed_access_token and account.access_token != failed_access_token:
-            return account  # someone refreshed meanwhile
-        due = account.access_expires_at is None or account.access_expires_at <= timezone.now() + margin
-        if not (force or failed_access_token or due):
-            return account
-        connector = account_connector(account=account)
-        try:
-            tokens = connector.refresh(credentials=account_credentials(account=account))
-        except AuthError as exc:
-            _needs_reauth(account, reason=_("%(marketplace)s no longer accepts this shop's authorisation. Reconnect the "
-                                            "shop.") % {"marketplace": connector.display_name})
-            logger.warning("refresh refused for account %s: %s", account.pk, exc.code)
-            return account
-        _store_tokens(account, tokens)
-        account.save()
-        return account
-
-
-def _needs_reauth(account: MarketplaceAccount, *, reason: str) -> None:
-    """Inside a transaction: mark the account, pause its runs, release claims, email the owners on commit."""
-    already = account.status == AccountStatus.NEEDS_REAUTH
-    account.status = AccountStatus.NEEDS_REAUTH
-    account.status_reason = reason
-    account.save(update_fields=["status", "status_reason", "updated_at"])
-    SyncRun.objects.filter(account=account, status=SyncRunStatus.RUNNING).update(status=SyncRunStatus.PAUSED)
-    ListingBinding.objects.filter(account=account, status=ListingStatus.PUBLISHING).update(
-        status=ListingStatus.PENDING, claimed_at=None
-    )
-    if not already:
-        transaction.on_commit(lambda: account_notify_needs_reauth(account_id=account.pk))
-
-
-def account_mark_needs_reauth(*, account_id: int, reason: str = "") -> None:
-    with transaction.atomic():
-        account = MarketplaceAccount.objects.select_for_update().get(pk=account_id)
-        if account.status == AccountStatus.ACTIVE:
-            _needs_reauth(account, reason=reason or _("The shop's authorisation has ended. Reconnect the shop."))
-
-
-def account_notify_needs_reauth(*, account_id: int) -> int:
-    """Email each owner of the business, in their language, with the reconnect link. Returns emails sent."""
-    account = MarketplaceAccount.objects.select_related("business").get(pk=account_id)
-    owners = Membership.objects.filter(business=account.business, role=MemberRole.OWNER).select_related("user")
-    sent = 0
-    for membership in owners:
-        user = membership.user
-        language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-        with translation.override(language):
-            context = {
-                "user": user, "account": account, "marketplace": account_connector(account=account).display_name,
-                "reconnect_url": settings.SITE_URL.rstrip("/") + reverse("marketplaces:account_list"),
-            }
-            subject = _("Reconnect your %(marketplace)s shop %(shop)s") % {
-                "marketplace": context["marketplace"], "shop": account.shop_name or account.external_shop_id}
-            body = render_to_string("marketplace_connectors/email/needs_reauth.txt", context)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
-    return sent
-
-
-def with_fresh_token(*, account: MarketplaceAccount, call: Callable[[Credentials], T]) -> T:
-    """Run ``call`` with the shop's credentials; when the access token is refused, refresh once and retry.
-
-    Raises AuthError when the shop needs re-authorisation.
-    """
-    if account.status != AccountStatus.ACTIVE:
-        raise AuthError("account is not active", code="inactive")
-    credentials = account_credentials(account=account)
-    try:
-        return call(credentials)
-    except AccessTokenExpired:
-        refreshed = account_refresh_tokens(account_id=account.pk, failed_access_token=credentials.access_token)
-        account.refresh_from_db()
-        if refreshed.status != AccountStatus.ACTIVE:
-            raise AuthError("refresh refused", code="needs_reauth") from None
-        try:
-            return call(account_credentials(account=account))
-        except AccessTokenExpired as exc:
-            account_mark_needs_reauth(account_id=account.pk)
-            raise AuthError(exc.message, code=exc.code) from exc
-
-
-# --- metadata caches ----------------------------------------------------------------------------
-def _cached(account: MarketplaceAccount, key: str, fetch: Callable[[Credentials], object], *, refresh: bool = False):
-    entry = CategoryCache.objects.filter(account=account, key=key).first()
-    if entry and not refresh and entry.fetched_at >= timezone.now() - CACHE_LIFETIME:
-        return entry.data
-    data = with_fresh_token(account=account, call=fetch)
-    CategoryCache.objects.update_or_create(account=account, key=key, defaults={"data": data, "fetched_at": timezone.now()})
-    return data
-
-
-def category_tree(*, account: MarketplaceAccount, refresh: bool = False) -> list[CategoryNode]:
-    connector = account_connector(account=account)
-    data = _cached(account, "tree", lambda c: [n.__dict__ for n in connector.categories(credentials=c)], refresh=refresh)
-    return [CategoryNode(**n) for n in data]
-
-
-def category_attributes(*, account: MarketplaceAccount, category_id: str) -> list[AttributeSpec]:
-    if not category_id:
-        return []
-    connector = account_connector(account=account)
-
-    def fetch(c: Credentials):
-        return [{**a.__dict__, "options": [list(o) for o in a.options]}
-                for a in connector.category_attributes(credentials=c, category_id=category_id)]
-
-    data = _cached(account, f"attributes:{category_id}", fetch)
-    return [AttributeSpec(**{**a, "options": tuple(tuple(o) for o in a["options"])}) for a in data]
-
-
-def listing_rules(*, account: MarketplaceAccount, category_id: str) -> dict:
-    if not category_id:
-        return {}
-    connector = account_connector(account=account)
-    return _cached(account, f"rules:{category_id}", lambda c: connector.listing_rules(credentials=c, category_id=category_id))
-
-
-def shipping_channels_refresh(*, account: MarketplaceAccount) -> None:
-    """Fetch the shop's shipping channels; pick the first enabled one when none is chosen yet."""
-    connector = account_connector(account=account)
-    data = _cached(account, "logistics", lambda c: [ch.__dict__ for ch in connector.shipping_channels(credentials=c)],
-                   refresh=True)
-    if not account.logistics_channel_id:
-        first = next((ch for ch in data if ch["enabled"]), None)
-        if first:
-            account.logistics_channel_id = first["external_id"]
-            account.save(update_fields=["logistics_channel_id", "updated_at"])
-
-
-def shipping_channel_choices(*, account: MarketplaceAccount) -> list[tuple[str, str]]:
-    """The shop's enabled shipping channels as (id, name), from the cache (fetched when missing)."""
-    entry = CategoryCache.objects.filter(account=account, key="logistics").first()
-    data = entry.data if entry else []
-    if entry is None and account.status == AccountStatus.ACTIVE:
-        connector = account_connector(account=account)
-        data = _cached(account, "logistics", lambda c: [ch.__dict__ for ch in connector.shipping_channels(credentials=c)])
-    return [(ch["external_id"], ch["name"]) for ch in data if ch.get("enabled")]
-
-
 def category_mapping_set(*, account: MarketplaceAccount, category, external_category_id: str,
                          attribute_values: dict[str, list[str]]) -> CategoryMapping:
     """Map our ``category`` to a leaf marketplace category with the attribute values the owner gave."""
-    tree = {n.external_id: n for n in category_tree(account=account)}
+    tree = {n.external_id: n for n in category_tree(session=ShopSession(account))}
     node = tree.get(external_category_id)
     if node is None or not node.is_leaf:
         raise PermanentError(_("Choose a category that has no sub-categories."), code="not_leaf")
@@ -348,8 +172,6 @@ def category_mapping_set(*, account: MarketplaceAccount, category, external_cate
 
 def account_tokens_rotate() -> int:
     """Re-encrypt every account's tokens with the newest key (after adding a key in front). Idempotent."""
-    from . import crypto
-
     count = 0
     for account in MarketplaceAccount.objects.select_for_update().exclude(access_token_encrypted="", refresh_token_encrypted=""):
         MarketplaceAccount.objects.filter(pk=account.pk).update(
@@ -364,8 +186,6 @@ def account_settings_update(*, account: MarketplaceAccount, stock_buffer: int, u
                             logistics_channel_id: str | None = None) -> MarketplaceAccount:
     """Change the shop's stock buffer (the shop's stock follows at once) and, when given, the shipping
     channel new listings use."""
-    from .order_sync import stock_push_business_soon
-
     with transaction.atomic():
         before = account.stock_buffer
         updates = {"stock_buffer": stock_buffer}

@@ -1,9 +1,10 @@
 """The owner's "Sales channels" screens. Views only orchestrate: reads via selectors, writes via
-services/sync. Owners only (staff get 404), and every id is looked up within the current business."""
+services and the synchronizers. Owners only (staff get 404), and every id is looked up within the current business."""
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,15 +14,17 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.redirects import safe_redirect_target
 from sme.billing.errors import EntitlementError
 from sme.businesses.context import business_required
-from sme.catalog.models import Category, Product
+from sme.catalog.models import Category, Product, ProductStatus
 
-from . import order_sync, selectors, services, sync
+from . import jobs, selectors, services
 from .base import Capability, PushRejected
 from .errors import AuthError, ConnectorError, PermanentError, RetryableError
 from .forms import (
@@ -31,8 +34,20 @@ from .forms import (
     ListingSelectionForm,
     OrderFilterForm,
 )
-from .models import AccountStatus, CategoryMapping, ListingBinding, ListingStatus, OrderStatus, SyncKind
+from .models import (
+    AccountStatus,
+    CategoryMapping,
+    ListingAction,
+    ListingBinding,
+    ListingStatus,
+    OrderStatus,
+    SyncKind,
+)
 from .registry import connector_get, connector_list
+from .sync import listings, metadata, orders
+from .sync.metadata import MetadataNotCached
+from .sync.owner_text import marketplace_name
+from .sync.session import ShopSession
 
 owner_required = business_required(owner_only=True)
 member_required = business_required()
@@ -49,7 +64,10 @@ def _connector_or_404(marketplace: str):
 @owner_required
 @require_GET
 def account_list(request):
-    accounts = selectors.account_list_for_business(business=request.business)
+    accounts = list(selectors.account_list_for_business(business=request.business))
+    names = {c.code: c.display_name for c in connector_list()}
+    for account in accounts:
+        account.marketplace_name = names.get(account.marketplace, account.marketplace)
     return render(request, "marketplace_connectors/account_list.html", {
         "accounts": accounts, "connectors": connector_list(),
     })
@@ -105,7 +123,7 @@ def connect_callback(request, marketplace: str):
         messages.error(request, _("%(marketplace)s did not answer. Try connecting again in a few minutes.")
                        % {"marketplace": connector.display_name})
         return redirect("marketplaces:account_list")
-    messages.success(request, _("Shop %(shop)s is connected.") % {"shop": account.shop_name or account.external_shop_id})
+    messages.success(request, _("“%(shop)s” is connected.") % {"shop": account.shop_name or account.external_shop_id})
     return redirect("marketplaces:listing_list", account_id=account.pk)
 
 
@@ -129,6 +147,9 @@ def listing_list(request, account_id: int):
         "owner_notes": connector_get(account.marketplace).owner_notes,
         "matches_count": selectors.match_list(account=account).count(),
         "failed_count": sum(1 for _p, b in rows if b and b.status in (ListingStatus.FAILED, ListingStatus.REJECTED)),
+        "actions_pending": sum(1 for _p, b in rows if b and b.pending_action), "marketplace": marketplace_name(account),
+        "sandbox_order_page": selectors.account_sandbox_order_page(account=account,
+                                                                   language=translation.get_language() or "vi"),
     })
 
 
@@ -145,31 +166,19 @@ def listing_publish(request, account_id: int):
     account = selectors.account_get(business=request.business, account_id=account_id)
     if not _active_or_message(request, account):
         return redirect("marketplaces:listing_list", account_id=account.pk)
-    product_ids = list(Product.objects.filter(business=request.business).values_list("pk", flat=True))
+    # Only products the business sells (active in its catalog) go to a marketplace: a draft never does.
+    product_ids = list(Product.objects.filter(business=request.business, status=ProductStatus.ACTIVE)
+                       .values_list("pk", flat=True))
     form = ListingSelectionForm(request.POST, product_ids=product_ids)
     if not form.is_valid():
-        messages.error(request, _("Tick at least one product."))
+        messages.error(request, _("Tick at least one product that is active in your catalog."))
         return redirect("marketplaces:listing_list", account_id=account.pk)
-    ready, invalid = [], 0
-    try:
-        for product in Product.objects.filter(business=request.business, pk__in=form.cleaned_data["product"]):
-            problems = sync.listing_validate(account=account, product=product)
-            if problems:
-                sync.listing_mark_invalid(account=account, product=product, problems=problems)
-                invalid += 1
-            else:
-                ready.append(product.pk)
-    except (RetryableError, AuthError) as exc:
-        messages.error(request, _("%(marketplace)s did not answer while checking the products. Try again in a moment.")
-                       % {"marketplace": sync.marketplace_name(account)}
-                       if isinstance(exc, RetryableError) else _("Reconnect the shop first."))
-        return redirect("marketplaces:listing_list", account_id=account.pk)
-    if invalid:
-        messages.warning(request, _("%(n)d product(s) need fixing before publishing: see the red notes below.") % {"n": invalid})
-    if not ready:
-        return redirect("marketplaces:listing_list", account_id=account.pk)
-    run = sync.sync_run_start(account=account, kind=SyncKind.PUBLISH, product_ids=ready, user=request.user)
-    messages.success(request, _("Publishing %(n)d product(s).") % {"n": len(ready)})
+    # The request only records the run: each product is checked (and its category looked up) by its task,
+    # and what to fix shows on the run's page, so the request costs the same for 3 products or 300.
+    selected = form.cleaned_data["product"]
+    listings.listing_relist_prepare(account=account, product_ids=selected)
+    run = listings.sync_run_start(account=account, kind=SyncKind.PUBLISH, product_ids=selected, user=request.user)
+    messages.success(request, _("Publishing %(n)d product(s).") % {"n": run.total})
     return redirect("marketplaces:run_detail", account_id=account.pk, run_id=run.pk)
 
 
@@ -180,8 +189,8 @@ def account_sync(request, account_id: int):
     if not _active_or_message(request, account):
         return redirect("marketplaces:listing_list", account_id=account.pk)
     ids = ListingBinding.objects.filter(account=account).exclude(
-        status__in=[ListingStatus.DELISTED, ListingStatus.PAUSED]).values_list("pk", flat=True)
-    run = sync.sync_run_start(account=account, kind=SyncKind.SYNC, binding_ids=ids, user=request.user)
+        status__in=[ListingStatus.DELISTED, ListingStatus.PAUSED, ListingStatus.GONE]).values_list("pk", flat=True)
+    run = listings.sync_run_start(account=account, kind=SyncKind.SYNC, binding_ids=ids, user=request.user)
     return redirect("marketplaces:run_detail", account_id=account.pk, run_id=run.pk)
 
 
@@ -193,29 +202,57 @@ def listing_retry_failed(request, account_id: int):
         return redirect("marketplaces:listing_list", account_id=account.pk)
     ids = ListingBinding.objects.filter(account=account, status__in=[ListingStatus.FAILED, ListingStatus.REJECTED]
                                         ).values_list("pk", flat=True)
-    run = sync.sync_run_start(account=account, kind=SyncKind.PUBLISH, binding_ids=ids, user=request.user)
+    run = listings.sync_run_start(account=account, kind=SyncKind.PUBLISH, binding_ids=ids, user=request.user)
     return redirect("marketplaces:run_detail", account_id=account.pk, run_id=run.pk)
 
 
 @owner_required
 @require_POST
 def listing_action(request, account_id: int, binding_id: int, action: str):
+    """Delist, pause or resume: recorded here and done by a task (the marketplace is never called inside the
+    request); the listings page shows the action under way and then its outcome."""
     account = selectors.account_get(business=request.business, account_id=account_id)
-    binding = get_object_or_404(ListingBinding, account=account, pk=binding_id)
-    if action not in {"delist", "pause", "resume"}:
+    binding = get_object_or_404(ListingBinding.objects.select_related("product"), account=account, pk=binding_id)
+    if action not in ListingAction.values:
         raise Http404("No such action")
     if not _active_or_message(request, account) or not binding.external_id:
         return redirect("marketplaces:listing_list", account_id=account.pk)
-    try:
-        if action == "delist":
-            sync.listing_delist(binding=binding)
-        else:
-            sync.listing_pause(binding=binding, paused=action == "pause")
-    except ConnectorError as exc:
-        messages.error(request, sync.error_for_owner(exc, marketplace=sync.marketplace_name(account)))
+    names = {"name": binding.product.name, "marketplace": marketplace_name(account)}
+    if listings.listing_action_request(binding=binding, action=action):
+        asked = {
+            ListingAction.DELIST: _("Removing “%(name)s” from %(marketplace)s. Its status below changes when "
+                                    "%(marketplace)s has answered."),
+            ListingAction.PAUSE: _("Hiding “%(name)s” on %(marketplace)s. Its status below changes when "
+                                   "%(marketplace)s has answered."),
+            ListingAction.RESUME: _("Putting “%(name)s” back on sale on %(marketplace)s. Its status below changes "
+                                    "when %(marketplace)s has answered."),
+        }[action]
+        messages.info(request, asked % names)
     else:
-        messages.success(request, _("Done."))
+        messages.warning(request, _("“%(name)s” is still waiting for %(marketplace)s to answer the previous request. "
+                                    "Try again once it has.") % names)
     return redirect("marketplaces:listing_list", account_id=account.pk)
+
+
+@owner_required
+@require_GET
+def listing_actions_pending(request, account_id: int):
+    """For the listings page's polling: whether any delist, pause or resume of the shop is still under way."""
+    account = selectors.account_get(business=request.business, account_id=account_id)
+    return JsonResponse({"pending": selectors.listing_actions_pending(account=account)})
+
+
+@owner_required
+@require_GET
+def listing_delist_confirm(request, account_id: int, binding_id: int):
+    """Delisting removes the product from the marketplace: the owner confirms it on a page of its own."""
+    account = selectors.account_get(business=request.business, account_id=account_id)
+    binding = get_object_or_404(ListingBinding.objects.select_related("product"), account=account, pk=binding_id)
+    if not binding.external_id or binding.status == ListingStatus.DELISTED:
+        return redirect("marketplaces:listing_list", account_id=account.pk)
+    return render(request, "marketplace_connectors/listing_delist_confirm.html", {
+        "account": account, "binding": binding, "marketplace": marketplace_name(account),
+    })
 
 
 @owner_required
@@ -225,8 +262,19 @@ def category_list(request, account_id: int):
     used = Category.objects.filter(products__business=request.business).distinct()
     mappings = {m.category_id: m for m in CategoryMapping.objects.filter(account=account)}
     return render(request, "marketplace_connectors/category_list.html", {
-        "account": account, "marketplace": sync.marketplace_name(account), "rows": [(c, mappings.get(c.pk)) for c in used],
+        "account": account, "marketplace": marketplace_name(account), "rows": [(c, mappings.get(c.pk)) for c in used],
     })
+
+
+def _category_data(account, chosen: str):
+    """The category page's data from the shop's cache only: (tree, its attributes when ``chosen`` is a leaf).
+    Raises MetadataNotCached (nothing is asked here)."""
+    session = ShopSession(account)
+    tree = metadata.category_tree(session=session, cached_only=True)
+    leaf_ids = {n.external_id for n in tree if n.is_leaf}
+    attributes = (metadata.category_attributes(session=session, category_id=chosen, cached_only=True)
+                  if chosen in leaf_ids else [])
+    return tree, attributes
 
 
 @owner_required
@@ -234,20 +282,32 @@ def category_edit(request, account_id: int, category_id: int):
     account = selectors.account_get(business=request.business, account_id=account_id)
     category = get_object_or_404(Category, pk=category_id)
     mapping = CategoryMapping.objects.filter(account=account, category=category).first()
+    chosen = (request.POST.get("external_category_id") or request.GET.get("external")
+              or (mapping.external_category_id if mapping else ""))
     try:
-        tree = services.category_tree(account=account)
-        chosen = (request.POST.get("external_category_id") or request.GET.get("external")
-                  or (mapping.external_category_id if mapping else ""))
-        leaf_ids = {n.external_id for n in tree if n.is_leaf}
-        attributes = services.category_attributes(account=account, category_id=chosen) if chosen in leaf_ids else []
+        tree, attributes = _category_data(account, chosen)
+    except MetadataNotCached:
+        # a task fetches the marketplace's categories; the page says so and reloads once they are in (a
+        # category picked in the form is kept in the address, so reloading never sends the form again)
+        failed = listings.listing_metadata_has_failed(account=account)
+        listings.listing_metadata_request(account=account, category_id=chosen)
+        if request.method == "POST":
+            url = reverse("marketplaces:category_edit", args=[account.pk, category.pk])
+            return redirect(f"{url}?{urlencode({'external': chosen})}" if chosen else url)
+        return render(request, "marketplace_connectors/category_edit.html", {
+            "account": account, "marketplace": marketplace_name(account), "category": category, "form": None,
+            "chosen": chosen, "loading": not failed, "loading_failed": failed,
+            "loading_url": reverse("marketplaces:category_edit_loading", args=[account.pk, category.pk])
+                           + (f"?{urlencode({'external': chosen})}" if chosen else ""),
+        })
     except (RetryableError, AuthError):
         messages.error(request, _("%(marketplace)s did not answer. Try again in a moment.")
-                       % {"marketplace": sync.marketplace_name(account)})
+                       % {"marketplace": marketplace_name(account)})
         return redirect("marketplaces:category_list", account_id=account.pk)
     initial_values = mapping.attribute_values if mapping and mapping.external_category_id == chosen else {}
     data = request.POST if request.method == "POST" and "save" in request.POST else None
     form = CategoryMappingForm(data, tree=tree, attributes=attributes, initial_values=initial_values,
-                               initial={"external_category_id": chosen}, marketplace=sync.marketplace_name(account))
+                               initial={"external_category_id": chosen}, marketplace=marketplace_name(account))
     if data is not None and form.is_valid():
         try:
             services.category_mapping_set(account=account, category=category,
@@ -259,9 +319,24 @@ def category_edit(request, account_id: int, category_id: int):
             messages.success(request, _("Category saved."))
             return redirect("marketplaces:category_list", account_id=account.pk)
     return render(request, "marketplace_connectors/category_edit.html", {
-        "account": account, "marketplace": sync.marketplace_name(account), "category": category, "form": form, "chosen": chosen,
+        "account": account, "marketplace": marketplace_name(account), "category": category, "form": form, "chosen": chosen,
         "attribute_fields": [form[f"attr_{a.external_id}"] for a in attributes],
     })
+
+
+@owner_required
+@require_GET
+def category_edit_loading(request, account_id: int, category_id: int):
+    """For the polling of a category page waiting for the marketplace's categories: whether they still load."""
+    account = selectors.account_get(business=request.business, account_id=account_id)
+    get_object_or_404(Category, pk=category_id)
+    try:
+        _category_data(account, request.GET.get("external", "")[:64])
+    except MetadataNotCached:
+        return JsonResponse({"pending": not listings.listing_metadata_has_failed(account=account)})
+    except (RetryableError, AuthError):
+        pass
+    return JsonResponse({"pending": False})
 
 
 @owner_required
@@ -279,7 +354,7 @@ def match_choose(request, account_id: int, match_id: int):
     account = selectors.account_get(business=request.business, account_id=account_id)
     match = get_object_or_404(selectors.match_list(account=account), pk=match_id)
     with transaction.atomic():
-        sync.listing_match_choose(account=account, match_id=match.pk)
+        listings.listing_match_choose(account=account, match_id=match.pk)
     messages.success(request, _("Linked."))
     return redirect("marketplaces:match_list", account_id=account.pk)
 
@@ -300,6 +375,7 @@ def run_detail(request, account_id: int, run_id: int):
     run = selectors.run_get(account=account, run_id=run_id)
     return render(request, "marketplace_connectors/run_detail.html", {
         "account": account, "run": run, "listings": selectors.run_listings(run=run),
+        "slow": selectors.run_is_slow(run=run),
     })
 
 
@@ -311,7 +387,7 @@ def run_progress(request, account_id: int, run_id: int):
     return JsonResponse({
         "status": run.status, "status_label": run.get_status_display(), "total": run.total,
         "succeeded": run.succeeded, "failed": run.failed, "percent": run.percent,
-        "finished": run.finished_at is not None,
+        "finished": run.finished_at is not None, "slow": selectors.run_is_slow(run=run),
         "listings": [
             {"id": b.pk, "status": b.status, "status_label": b.get_status_display(), "external_id": b.external_id,
              "error": b.last_error}
@@ -344,7 +420,7 @@ def connect_keys(request, marketplace: str):
         except PermanentError as exc:
             form.add_error("shop_url", exc.message)
         else:
-            messages.success(request, _("Shop %(shop)s is connected.") % {"shop": account.shop_name or account.external_shop_id})
+            messages.success(request, _("“%(shop)s” is connected.") % {"shop": account.shop_name or account.external_shop_id})
             return redirect("marketplaces:listing_list", account_id=account.pk)
     return render(request, "marketplace_connectors/connect_keys.html", {"form": form, "connector": connector})
 
@@ -352,10 +428,15 @@ def connect_keys(request, marketplace: str):
 @owner_required
 def account_settings(request, account_id: int):
     account = selectors.account_get(business=request.business, account_id=account_id)
+    loading = False
     try:
-        channels = services.shipping_channel_choices(account=account)
+        channels = metadata.shipping_channel_choices(account=account)
+    except MetadataNotCached:
+        # a task fetches them; the stock buffer can be changed meanwhile, the channel once they are in
+        channels, loading = [], not listings.listing_metadata_has_failed(account=account)
+        listings.listing_metadata_request(account=account)
     except (ConnectorError, ImproperlyConfigured):
-        channels = []  # the marketplace cannot be asked now: the buffer can still be changed
+        channels = []  # no connector for this marketplace here: the buffer can still be changed
     form = AccountSettingsForm(request.POST or None, channels=channels, initial={
         "stock_buffer": account.stock_buffer, "logistics_channel_id": account.logistics_channel_id})
     if request.method == "POST" and form.is_valid():
@@ -364,16 +445,27 @@ def account_settings(request, account_id: int):
                                          user=request.user)
         messages.success(request, _("Saved. The shop's stock follows within a minute."))
         return redirect("marketplaces:account_settings", account_id=account.pk)
-    return render(request, "marketplace_connectors/account_settings.html", {"account": account, "form": form})
+    return render(request, "marketplace_connectors/account_settings.html", {
+        "account": account, "form": form, "loading": loading, "marketplace": marketplace_name(account)})
+
+
+@owner_required
+@require_GET
+def account_settings_loading(request, account_id: int):
+    """For the polling of a shop settings page waiting for the shop's shipping channels."""
+    account = selectors.account_get(business=request.business, account_id=account_id)
+    waiting = not metadata.shipping_channels_cached(account=account)
+    return JsonResponse({"pending": waiting and not listings.listing_metadata_has_failed(account=account)})
 
 
 @owner_required
 @require_POST
 def stock_push_now(request):
     """The impatient owner's button: push stock to every connected shop now."""
-    order_sync.stock_push_business_soon(business_id=request.business.pk, manual=True)
+    jobs.stock_push_business_soon(business_id=request.business.pk, manual=True)
     messages.success(request, _("Stock is being sent to every connected shop now."))
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "marketplaces:order_list")
+    return redirect(safe_redirect_target(request=request, candidate=request.POST.get("next"),
+                                         default=reverse("marketplaces:order_list")))
 
 
 @member_required
@@ -410,7 +502,8 @@ def order_detail(request, order_id: int):
 @require_POST
 def push_receive(request, marketplace: str):
     """Push notifications from a marketplace. The signature is checked over the raw body; a forged push gets
-    401 and changes nothing, a repeated one is acknowledged and ignored. Shopee wants an empty 2xx body."""
+    401 and changes nothing, a repeated one is acknowledged and ignored. Shopee wants an empty 2xx body.
+    A marketplace that is unknown, does not push, or is not configured here (no app key or secret) is 404."""
     try:
         connector = connector_get(marketplace)
     except KeyError:
@@ -421,9 +514,13 @@ def push_receive(request, marketplace: str):
     url = f"{base}{request.path}" if base else request.build_absolute_uri(request.path)
     try:
         events = connector.verify_push(body=request.body, headers=request.headers, url=url)
+    except ImproperlyConfigured:
+        # No app key or secret for this marketplace here: no push can be verified, so there is no endpoint.
+        logger.warning("push to %s, which is not configured here: 404", marketplace)
+        raise Http404("No such marketplace") from None
     except PushRejected:
         logger.warning("push from %s refused: bad signature or shape", marketplace)
         return HttpResponse(status=401)
     with transaction.atomic():
-        order_sync.push_events_accept(marketplace=marketplace, events=events)
+        orders.push_events_accept(marketplace=marketplace, events=events)
     return HttpResponse(status=200)

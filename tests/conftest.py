@@ -53,3 +53,23 @@ def _celery_join_guard_reset():
 
     _set_task_join_will_block(False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_finished_sign_in(monkeypatch):
+    """``client.force_login(user)`` stands for a sign-in through allauth that was finished: the password and,
+    for a user with an authenticator, the two-factor step, recorded in the session the way allauth records
+    them (accounts.middleware.SessionPolicyMiddleware ends sessions without that record). Tests of the policy
+    itself sign in with ``client.login()`` (no allauth) or through the login pages."""
+    from django.test import AsyncClient, Client
+
+    from tests.factories import record_allauth_sign_in
+
+    for client_class in (Client, AsyncClient):
+        original = client_class.force_login
+
+        def force_login(self, user, backend=None, _original=original):
+            _original(self, user, backend)
+            record_allauth_sign_in(self, user)
+
+        monkeypatch.setattr(client_class, "force_login", force_login)

@@ -50,12 +50,18 @@ def test_manage_py_check_runs_from_another_folder(tmp_path):
 
 
 def test_floors_import_only_downwards():
-    """sme imports none of connectors/cms/adoption; connectors not cms/adoption; cms not adoption."""
+    """sme imports none of connectors/cms/adoption/outreach; connectors not cms/adoption/outreach; cms not
+    adoption/outreach; adoption not outreach (campaigns sit on top of the indicator); only the dev/test settings
+    and tests import the sandbox marketplaces and the sandbox messaging providers (test-only code)."""
+    sandboxes = ("marketplace_sandbox", "messaging_sandbox")
     forbidden = {
-        "sme": ("marketplace_connectors", "cms", "adoption"),
-        "marketplace_connectors": ("cms", "adoption"),
-        "cms": ("adoption",),
-        "platform/accounts": ("sme", "marketplace_connectors", "cms", "adoption"),
+        "sme": ("marketplace_connectors", "cms", "adoption", "outreach", *sandboxes),
+        "marketplace_connectors": ("cms", "adoption", "outreach", *sandboxes),
+        "cms": ("adoption", "outreach", *sandboxes),
+        "platform/adoption": ("outreach", *sandboxes),
+        "platform/outreach": sandboxes,
+        "platform/accounts": ("sme", "marketplace_connectors", "cms", "adoption", "outreach", *sandboxes),
+        "marketplace_sandbox": ("messaging_sandbox", "outreach"),
     }
     offenders = []
     for folder, names in forbidden.items():

@@ -7,7 +7,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _settings_variables() -> set[str]:
-    source = "".join(p.read_text(encoding="utf-8") for p in (REPO / "platform/config/settings").glob("*.py"))
+    """Every variable read with django-environ anywhere in the project: the settings modules, and each part
+    that reads its own (a marketplace's ``conf.py``, the sandbox marketplaces' ports)."""
+    files = [path for folder in ("platform", "sme", "cms", "marketplace_connectors", "marketplace_sandbox",
+                                                      "messaging_sandbox")
+             for path in (REPO / folder).rglob("*.py") if ".venv" not in path.parts]
+    source = "".join(p.read_text(encoding="utf-8") for p in files)
     return set(re.findall(r'env(?:\.[a-z_]+)?\(\s*"([A-Z0-9_]+)"', source))
 
 

@@ -461,7 +461,7 @@ STEPS = [
                     "Vào danh sách sản phẩm trên sàn, chọn sản phẩm muốn đăng.",
                     "Chọn ngành hàng trên sàn và điền các thuộc tính bắt buộc của ngành đó.",
                     "Nền tảng kiểm tra trước (giá, ảnh, cân nặng, tên) và nói rõ cần sửa gì.",
-                    "Đăng; sản phẩm chuyển sang Đang bán khi sàn duyệt.",
+                    "Đăng; sản phẩm chuyển sang Đang bán trên sàn khi sàn duyệt.",
                 ]),
                 ("cta", "publish_listings", "", "Đăng sản phẩm lên sàn"),
             ],
@@ -538,7 +538,7 @@ STEPS = [
         "rule": "automatic",
         "milestone": "ten_active_products",
         "vi": {
-            "title": "Mở rộng lên 10 sản phẩm đang bán",
+            "title": "Mở rộng lên 10 sản phẩm đang kinh doanh",
             "summary": "Gian hàng có nhiều lựa chọn được sàn đề xuất nhiều hơn và giữ chân người mua.",
             "body": [
                 ("text", "<p>Một gian hàng chỉ có một hai sản phẩm ít được tìm thấy. Thêm các quy cách khác (hộp "
@@ -548,7 +548,7 @@ STEPS = [
             ],
         },
         "en": {
-            "title": "Grow to 10 products on sale",
+            "title": "Grow to 10 active products",
             "summary": "Shops with more choice get recommended more by marketplaces and keep their buyers.",
             "body": [
                 ("text", "<p>A shop with one or two products is rarely found. Add other pack sizes (small box, "

@@ -1,4 +1,4 @@
-"""Small helpers every marketplace backend repeats: pure data shaping and draft checks for ``mappers.py``,
+"""Small helpers every marketplace backend repeats: pure data shaping for ``mappers.py``,
 the HTTP error mapping for ``client.py`` and the owner's error for ``connector.py``.
 
 Only what is the same for every marketplace lives here; what a marketplace words or decides its own way (its
@@ -17,16 +17,29 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import requests
+from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
-from django.utils.translation import gettext as _
 
-from marketplace_connectors.base import ListingDraft, ValidationProblem
+from marketplace_connectors.base import ListingDraft
 from marketplace_connectors.errors import AmbiguousResultError, PermanentError, RetryableError
+from marketplace_connectors.rules import has_variations, money  # noqa: F401 (the backends' mappers take them from here)
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: the option name a marketplace shows when the product names none
 DEFAULT_VARIATION_NAME = "Phân loại"
+
+
+# --- settings (conf.py) -----------------------------------------------------------------------------------
+def settings_reader(values: Mapping[str, Any]) -> Callable[[str], Any]:
+    """``setting(name)`` for a backend's ``conf.py``: the Django setting ``name`` when the project defines one
+    (tests and the sandbox point a connector elsewhere that way), else ``values[name]``, which the backend
+    reads from the environment (or states as a constant) in its own ``conf.py``."""
+
+    def setting(name: str) -> Any:
+        return getattr(settings, name, values[name])
+
+    return setting
 
 
 # --- data shaping (mappers) -------------------------------------------------------------------------------
@@ -35,19 +48,9 @@ def chunks(entries: list, size: int) -> list[list]:
     return [entries[i:i + size] for i in range(0, len(entries), size)]
 
 
-def has_variations(draft: ListingDraft) -> bool:
-    """Whether the product is listed with options: more than one variant, or one that names its option."""
-    return len(draft.variants) > 1 or any(v.option_name for v in draft.variants)
-
-
 def variation_name(draft: ListingDraft) -> str:
     """The name of the product's option (e.g. "Khối lượng"), ``DEFAULT_VARIATION_NAME`` when it has none."""
     return (draft.variation_name or DEFAULT_VARIATION_NAME).strip()
-
-
-def money(value: int) -> str:
-    """VND as the owner reads it in a message: ``1.250.000``."""
-    return f"{value:,}".replace(",", ".")
 
 
 def vnd(value: Any) -> int:
@@ -94,30 +97,6 @@ def content_digest(content: Mapping[str, Any]) -> str:
     """A stable SHA-256 of what a listing update would send (keys sorted), for ``content_hash``: equal
     digests mean there is nothing to update."""
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-# --- draft checks (mappers' ``validate``) -------------------------------------------------------------------
-def problem_collector() -> tuple[list[ValidationProblem], Callable[[str, str], None]]:
-    """An empty list of problems and ``add(field, message)``, which appends one: how ``validate`` collects
-    every rule a draft breaks, each in the owner's language."""
-    problems: list[ValidationProblem] = []
-
-    def add(field: str, message: str) -> None:
-        problems.append(ValidationProblem(field=field, message=message))
-
-    return problems, add
-
-
-def check_option_values(draft: ListingDraft, add: Callable[[str, str], None]) -> None:
-    """For a product listed with options: every variant needs an option value, and no two the same (each
-    broken rule ``add``-ed under "variants")."""
-    if not has_variations(draft):
-        return
-    labels = [v.option_name for v in draft.variants]
-    if any(not label for label in labels):
-        add("variants", _("Every variant needs an option value (for example 500 g, 1 kg)."))
-    if len(set(labels)) != len(labels):
-        add("variants", _("Two variants have the same option value; make each one different."))
 
 
 # --- errors (clients and connectors) ----------------------------------------------------------------------

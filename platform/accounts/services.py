@@ -1,11 +1,19 @@
-"""Writes about users: creating them with roles, and remembering their language."""
+"""Writes about users: creating them with roles, remembering their language, and what a sign-in through the
+province's identity provider changes."""
+
+import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import User
+from .audit import audit_record
+from .models import AuditAction, User
 from .roles import Role
+from .selectors import user_roles
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -39,3 +47,39 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language", "updated_at"])
+
+
+def sso_roles_from_claims(*, claims: dict[str, Any]) -> set[str]:
+    """The roles SSO_ROLE_MAP gives the values of the SSO_ROLE_CLAIM claim (none when either is unset)."""
+    claim = settings.SSO_ROLE_CLAIM
+    if not claim or not settings.SSO_ROLE_MAP:
+        return set()
+    values = claims.get(claim) or []
+    if isinstance(values, str):
+        values = [values]
+    roles = {settings.SSO_ROLE_MAP[value] for value in values if isinstance(value, str) and value in settings.SSO_ROLE_MAP}
+    if unknown := roles - set(Role.values):
+        logger.error("SSO_ROLE_MAP names roles that do not exist, ignored: %s", sorted(unknown))
+    return roles & set(Role.values)
+
+
+@transaction.atomic
+def sso_apply_claims(*, user: User, provider_id: str, claims: dict[str, Any], request=None) -> set[str]:
+    """After a verified sign-in through ``provider_id``: fill an empty name from the claims, and grant the roles
+    the role mapping gives (never from claims without SSO_ROLE_CLAIM and SSO_ROLE_MAP). Roles are only added:
+    a role taken away from the user here is taken away by staff. Each grant is in the audit trail.
+
+    Returns the roles granted by this call.
+    """
+    name = str(claims.get("name") or "").strip()[:150]
+    if name and not user.full_name:
+        user.full_name = name
+        user.save(update_fields=["full_name", "updated_at"])
+    mapped = sso_roles_from_claims(claims=claims)
+    granted = mapped - user_roles(user=user)
+    if granted:
+        user_set_roles(user=user, roles=tuple(user_roles(user=user) | granted))
+        audit_record(action=AuditAction.SSO_ROLES_GRANTED, actor=user, target=user.email, request=request,
+                     details={"provider": provider_id, "claim": settings.SSO_ROLE_CLAIM,
+                              "values": claims.get(settings.SSO_ROLE_CLAIM), "roles": sorted(granted)})
+    return granted

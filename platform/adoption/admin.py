@@ -20,6 +20,7 @@ from .models import (
     RegisterEntry,
     RegisterEntryHistory,
     RegisterImport,
+    SnapshotJob,
     SnapshotRow,
     SnapshotRun,
 )
@@ -102,7 +103,8 @@ class DeclarationEventInline(ReadOnlyInline):
 
 @admin.register(DeclaredShop)
 class DeclaredShopAdmin(ReadOnlyAdmin):
-    list_display = ["business", "channel", "url", "status", "decided_by", "decided_at", "created_at"]
+    list_display = ["business", "channel", "url", "status", "decided_by", "decided_at", "valid_until", "withdrawn_at",
+                    "created_at"]
     list_filter = ["status", "channel"]
     search_fields = ["business__legal_name", "business__identifier", "url"]
     list_select_related = ["business", "decided_by"]
@@ -158,7 +160,8 @@ class AdoptionTargetVersionAdmin(ReadOnlyAdmin):
 class SnapshotRunAdmin(ReadOnlyAdmin):
     """Computed by the nightly task or ``adoption_backfill``; recomputing a day replaces its rows."""
 
-    list_display = ["day", "denominator_source", "register_as_of", "computed_at", "duration_ms"]
+    list_display = ["day", "denominator_source", "register_as_of", "computed_at", "duration_ms", "definitions",
+                    "unregistered_selling"]
     list_filter = ["denominator_source"]
     date_hierarchy = "day"
 
@@ -167,9 +170,19 @@ class SnapshotRunAdmin(ReadOnlyAdmin):
 class SnapshotRowAdmin(ReadOnlyAdmin):
     """Computed: the counts of one cell on one day."""
 
-    list_display = ["day", "series", "dimension", "key", "label", "denominator", "verified", "online"]
+    list_display = ["day", "series", "dimension", "key", "label", "denominator", "verified", "online", "own_web_shop",
+                    "social", "other_site"]
     list_filter = ["series", "dimension"]
     search_fields = ["key", "label"]
+    date_hierarchy = "day"
+
+
+@admin.register(SnapshotJob)
+class SnapshotJobAdmin(ReadOnlyAdmin):
+    """A day a page or the API asked for, computed in the background (one per day)."""
+
+    list_display = ["day", "status", "progress", "error_code", "requested_at", "started_at", "finished_at"]
+    list_filter = ["status"]
     date_hierarchy = "day"
 
 

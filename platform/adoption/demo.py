@@ -23,6 +23,7 @@ from sme.catalog.models import Product, ProductStatus
 from .evidence import local_zone
 from .indicator import PopulationData, snapshot_store
 from .models import DeclarationEvent, DeclarationStatus, DeclaredShop, RegisterEntry, RegisterStatus
+from .services import declaration_valid_until
 
 DEMO_OWNER_EMAIL = "owner@demo.dongthap.local"
 DEMO_OFFICER_EMAIL = "officer@demo.dongthap.local"
@@ -61,7 +62,8 @@ def _demo_rows() -> list[dict]:
             "name": (f"Hộ kinh doanh {STEMS[i % len(STEMS)]} {i + 1}" if household
                      else f"Công ty TNHH {STEMS[i % len(STEMS)]} {i + 1}"),
             "legal_form": LegalForm.HOUSEHOLD if household else (
-                LegalForm.LLC_ONE_MEMBER if i % 2 else LegalForm.JOINT_STOCK if i % 7 == 0 else LegalForm.COOPERATIVE),
+                LegalForm.LLC_ONE_MEMBER if i % 2 else LegalForm.JOINT_STOCK if i % 7 == 0
+                else LegalForm.COOPERATIVE if i in (6, 16) else LegalForm.LLC_MULTI_MEMBER),
             "ward": WARDS[i % len(WARDS)], "sector": "A" if i % 3 == 0 else "C" if i % 3 == 1 else "G",
             "size": "" if household else ("micro" if i % 2 else "small"),
             "on_platform": i < 24, "online_days_ago": online_days_ago, "channel": channel,
@@ -138,18 +140,19 @@ def _demo_declaration(business: Business, *, channel: str, decided: datetime.dat
     url = f"https://{channel}.example/demo-{business.identifier}"
     shop, created = DeclaredShop.objects.get_or_create(business=business, url=url, defaults={
         "channel": channel, "evidence_link": url, "status": DeclarationStatus.APPROVED, "decided_at": decided,
-        "decided_by": officer})
+        "decided_by": officer, "valid_until": declaration_valid_until(approved_on=decided.date())})
     if created:
         DeclarationEvent.objects.create(shop=shop, action=DeclarationEvent.Action.APPROVED, actor=officer)
 
 
 def _old_address_entries() -> None:
-    old = AdministrativeUnit.objects.legacy_communes().filter(code="29902").select_related("parent").first()
+    # Old Xã Gáo Giồng was divided between Phong Mỹ and Phú Cường (Resolution 1663): an officer picks.
+    old = AdministrativeUnit.objects.legacy_communes().filter(code="30079").select_related("parent").first()
     if old is not None:
         RegisterEntry.objects.get_or_create(identifier=_tax_code(40), defaults={
-            "name": "Công ty TNHH Bột Gạo Sa Đéc", "legal_form": LegalForm.LLC_MULTI_MEMBER, "main_sector": "C",
+            "name": "Công ty TNHH Bột Gạo Gáo Giồng", "legal_form": LegalForm.LLC_MULTI_MEMBER, "main_sector": "C",
             "size_class": "micro", "legacy_commune": old, "legacy_district": old.parent,
-            "needs_address_review": True, "ward_candidates": ["29905", "29869"], "source": "Dữ liệu minh họa"})
+            "needs_address_review": True, "ward_candidates": ["30088", "30025"], "source": "Dữ liệu minh họa"})
     for n, status in ((41, RegisterStatus.DISSOLVED), (42, RegisterStatus.SUSPENDED)):
         RegisterEntry.objects.get_or_create(identifier=_tax_code(n), defaults={
             "name": f"Công ty TNHH Ngừng Hoạt Động {n}", "legal_form": LegalForm.LLC_ONE_MEMBER, "status": status,

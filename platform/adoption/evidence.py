@@ -9,9 +9,13 @@ A business is **trading online on D** when at least one of these holds:
    (``ordered_at``) in the window ``[D - 90 days, D]`` (both ends included: an order 90 days before D
    counts, 91 days before does not). The order counts for the marketplace it came from. ``order_evidence``.
 3. **Approved declaration (declared).** An officer approved, on or before D, its declaration of a shop on
-   a channel without an API (Postmart, Voso, Sendo, social shops, its own web shop). ``declared_evidence``.
+   a channel without an API (Postmart, Voso, Sendo, social shops, its own web shop), the approval had not
+   expired by D (``DeclaredShop.valid_until``) and it was not withdrawn before D (a declaration withdrawn
+   during D still counts on D). ``declared_evidence``.
 
-Verified = (1) or (2); declared = (3). "Trading online (verified + declared)" = (1) or (2) or (3).
+Each piece of evidence names its channel; ``adoption.channels`` says which channels are marketplaces. The
+indicator's headline counts (1), (2) and (3) on marketplaces only; own web shops (WooCommerce included) and
+social selling are separate lines.
 
 Days are calendar days in Asia/Ho_Chi_Minh; "on D" means at any moment of D (00:00 to 23:59:59): a
 listing published at 20:00 on D counts, and so does one delisted at 08:00 on D; one delisted at 23:30 the
@@ -47,6 +51,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -61,6 +66,7 @@ from marketplace_connectors.models import (
     Order,
 )
 
+from .channels import ChannelKind, channel_kind
 from .models import DeclarationStatus, DeclaredShop
 
 ORDER_WINDOW_DAYS = 90
@@ -151,8 +157,12 @@ def order_evidence(*, day: datetime.date, business_ids: Iterable[int] | None = N
 
 
 def declared_evidence(*, day: datetime.date, business_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
-    """Business id -> channels of its shop declarations approved by the end of ``day`` (one query)."""
-    qs = DeclaredShop.objects.filter(status=DeclarationStatus.APPROVED, decided_at__lt=day_end(day))
+    """Business id -> channels of its shop declarations approved by the end of ``day``, still valid on
+    ``day`` and not withdrawn before it (one query)."""
+    qs = DeclaredShop.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=day_start(day)),
+        status__in=[DeclarationStatus.APPROVED, DeclarationStatus.WITHDRAWN], decided_at__lt=day_end(day))
     if business_ids is not None:
         qs = qs.filter(business_id__in=list(business_ids))
     result: dict[int, set[str]] = defaultdict(set)
@@ -171,23 +181,59 @@ def evidence_for_day(*, day: datetime.date, business_ids: Iterable[int] | None =
 
 
 class Evidence:
-    """The three kinds of evidence for one day, by business id."""
+    """The three kinds of evidence for one day, by business id. Every question takes the ids of the
+    businesses that count for one member (an enterprise's own and its branches')."""
 
     def __init__(self, *, listings: dict[int, set[str]], orders: dict[int, set[str]],
                  declared: dict[int, set[str]]):
         self.listings = listings
         self.orders = orders
         self.declared = declared
+        self._kinds: dict[str, str] = {}
 
-    def verified(self, business_id: int | None) -> bool:
-        return business_id is not None and (business_id in self.listings or business_id in self.orders)
+    def kind(self, channel: str) -> str:
+        if channel not in self._kinds:
+            self._kinds[channel] = channel_kind(channel)
+        return self._kinds[channel]
 
-    def online(self, business_id: int | None) -> bool:
-        return self.verified(business_id) or (business_id is not None and business_id in self.declared)
+    def channels(self, business_ids: Iterable[int]) -> tuple[set[str], set[str]]:
+        """(channels with a live listing or a recent order, channels with a valid approved declaration)."""
+        verified: set[str] = set()
+        declared: set[str] = set()
+        for business_id in business_ids:
+            verified |= self.listings.get(business_id, set()) | self.orders.get(business_id, set())
+            declared |= self.declared.get(business_id, set())
+        return verified, declared
 
-    def channels(self, business_id: int | None) -> tuple[set[str], set[str]]:
-        """(verified marketplaces, declared channels) of a business."""
-        if business_id is None:
-            return set(), set()
-        verified = set(self.listings.get(business_id, ())) | set(self.orders.get(business_id, ()))
-        return verified, set(self.declared.get(business_id, ()))
+    def standing(self, business_ids: Iterable[int]) -> Standing:
+        verified, declared = self.channels(business_ids)
+        kinds_verified = {self.kind(c) for c in verified}
+        kinds_any = kinds_verified | {self.kind(c) for c in declared}
+        return Standing(
+            verified=ChannelKind.MARKETPLACE in kinds_verified, online=ChannelKind.MARKETPLACE in kinds_any,
+            own_web_shop=ChannelKind.OWN_WEB_SHOP in kinds_any, social=ChannelKind.SOCIAL in kinds_any,
+            other_site=ChannelKind.OTHER in kinds_any, sells_through_platform=bool(verified),
+            verified_channels=frozenset(verified), declared_channels=frozenset(declared))
+
+    def has_recent_order(self, business_ids: Iterable[int]) -> bool:
+        return any(business_id in self.orders for business_id in business_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where one member sells on the day. ``verified``: a live listing or a recent order on a marketplace;
+    ``online``: that or a valid approved declaration of a marketplace shop (the headline). The other flags
+    are the separate lines (any evidence, verified or declared, of that kind of channel)."""
+
+    verified: bool
+    online: bool
+    own_web_shop: bool
+    social: bool
+    other_site: bool
+    sells_through_platform: bool  # a live listing or a recent order on any connected channel
+    verified_channels: frozenset[str]
+    declared_channels: frozenset[str]
+
+
+NOWHERE = Standing(verified=False, online=False, own_web_shop=False, social=False, other_site=False,
+                   sells_through_platform=False, verified_channels=frozenset(), declared_channels=frozenset())

@@ -8,7 +8,8 @@ class RegisterUploadForm(forms.Form):
     sheet = forms.FileField(
         label=_("Register file (.xlsx or .csv)"),
         help_text=_("Columns: tax code or personal ID, name, legal form, ward or commune code (or old district "
-                    "and commune), sector, size class, status, source, as-of date. At most 20 MB."),
+                    "and commune), sector, size class, status, source, as-of date, contact e-mail (optional: "
+                    "owners prove their business with a code sent there). At most 20 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
@@ -33,6 +34,11 @@ class DeclaredShopForm(forms.Form):
 class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reason (required to reject; the owner reads it)"), required=False,
                              max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is withdrawn"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TargetForm(forms.ModelForm):

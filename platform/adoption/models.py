@@ -45,6 +45,9 @@ class RegisterEntry(models.Model):
     address_resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                             blank=True, related_name="+")
     address_resolved_at = models.DateTimeField(null=True, blank=True)
+    # The business's contact address as the register gives it: a one-time code proving ownership goes there
+    # (sme.businesses.ownership). Never shown to the person registering, never pre-filled.
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
     # The first day this state describes. Empty: since the first register, i.e. also every day before it
@@ -168,11 +171,18 @@ class DeclarationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for an officer")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class DeclaredShop(models.Model):
-    """A shop an owner declares on a channel the platform cannot connect to. It never syncs anything;
-    once an officer approves it, the business counts as trading online (declared) from the approval on."""
+    """A shop an owner declares on a channel the platform cannot connect to. It never syncs anything.
+
+    Once an officer approves it, the business counts as selling on that channel (declared) from the day of
+    the approval to ``valid_until`` (the approval day plus ``ADOPTION_DECLARATION_VALID_MONTHS``, minus one
+    day), or until the day it is withdrawn (by its owner or an officer), whichever comes first. Nothing is
+    deleted: a withdrawn declaration keeps its dates, so the days it covered keep their numbers, and a
+    renewal is a new declaration of the same shop.
+    """
 
     business = models.ForeignKey("businesses.Business", on_delete=models.CASCADE, related_name="declared_shops")
     channel = models.CharField(_("channel"), max_length=16, choices=ShopChannel.choices)
@@ -188,6 +198,11 @@ class DeclaredShop(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateField(_("counts until"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -196,8 +211,9 @@ class DeclaredShop(models.Model):
         verbose_name = _("declared shop")
         verbose_name_plural = _("declared shops")
         constraints = [
-            models.UniqueConstraint(fields=["business", "url"], condition=~models.Q(status="rejected"),
-                                    name="uniq_declared_shop_business_url"),
+            # One declaration of a shop waits at a time; approved ones may follow each other (renewals).
+            models.UniqueConstraint(fields=["business", "url"], condition=models.Q(status="pending"),
+                                    name="uniq_declared_shop_pending_url"),
         ]
         indexes = [models.Index(fields=["status", "decided_at"], name="declared_shop_status_decided")]
 
@@ -212,6 +228,7 @@ class DeclarationEvent(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     shop = models.ForeignKey(DeclaredShop, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)
@@ -275,13 +292,20 @@ class DenominatorSource(models.TextChoices):
 
 
 class SnapshotRun(models.Model):
-    """The indicator computed for one day. Recomputing a day replaces its rows."""
+    """The indicator computed for one day. Recomputing a day replaces its rows.
+
+    ``definitions`` is the version of the definitions it was computed with (``indicator.DEFINITIONS``): a
+    run of an older version is not shown, it is recomputed in the background.
+    """
 
     day = models.DateField(_("day"))
     denominator_source = models.CharField(max_length=16, choices=DenominatorSource.choices)
     register_as_of = models.DateField(null=True, blank=True)
     computed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
+    definitions = models.PositiveSmallIntegerField(default=1)
+    # Businesses selling through the platform on the day that the register does not list (not counted).
+    unregistered_selling = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-day"]
@@ -301,8 +325,11 @@ class SnapshotRow(models.Model):
     key = models.CharField(max_length=32, blank=True)
     label = models.CharField(max_length=255, blank=True)
     denominator = models.PositiveIntegerField(default=0)
-    verified = models.PositiveIntegerField(default=0)
-    online = models.PositiveIntegerField(default=0)  # verified or declared
+    verified = models.PositiveIntegerField(default=0)  # verified on a marketplace
+    online = models.PositiveIntegerField(default=0)  # verified or declared on a marketplace (the headline)
+    own_web_shop = models.PositiveIntegerField(default=0)
+    social = models.PositiveIntegerField(default=0)
+    other_site = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["day", "series", "dimension", "key"]
@@ -315,8 +342,36 @@ class SnapshotRow(models.Model):
         return f"{self.day} {self.series} {self.dimension}={self.key}: {self.online}/{self.denominator}"
 
 
+class SnapshotJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Being computed")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class SnapshotJob(models.Model):
+    """The background computation of one day's snapshot that a page or the API asked for (one per day:
+    asking again while it waits or runs enqueues nothing). ``progress`` is a percentage."""
+
+    day = models.DateField(_("day"))
+    status = models.CharField(max_length=16, choices=SnapshotJobStatus.choices, default=SnapshotJobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error_code = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(fields=["day"], name="uniq_snapshot_job_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status} {self.progress}%"
+
+
 class ApiToken(models.Model):
-    """A read-only API token of one officer. Only a SHA-256 of the token is stored; revoking is final."""
+    """A read-only API token of one officer. Only a SHA-256 of the token is stored; revoking is final, and a
+    token stops working when it expires. Each use is in the audit trail (accounts.audit)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adoption_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -325,6 +380,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set at creation (ADOPTION_API_TOKEN_DAYS later); a token without one does not work.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,7 +1,9 @@
 """The register as a pre-fill provider for business registration (``settings.BUSINESS_PREFILL_PROVIDERS``).
 
-An owner registering a business whose identifier is on the register gets its name, legal form, ward (or
-old commune) and sector pre-filled; they confirm or correct them. What they changed is shown to officers
+An owner registering a business whose identifier is on the register gets its legal form, ward (or old
+commune), sector and, for a company or cooperative, its name pre-filled (``sme.businesses.prefill`` drops
+what is personal); they confirm or correct them. The entry's contact e-mail is where the code proving
+ownership goes. What they changed is shown to officers
 (``selectors.register_corrections``).
 """
 
@@ -14,7 +16,8 @@ def register_prefill(identifier: str) -> dict | None:
              .select_related("ward", "legacy_commune").first())
     if entry is None:
         return None
-    answer = {"legal_form": entry.legal_form, "legal_name": entry.name, "main_sector": entry.main_sector}
+    answer = {"legal_form": entry.legal_form, "legal_name": entry.name, "main_sector": entry.main_sector,
+              "contact_email": entry.contact_email}
     if entry.ward is not None:
         answer["ward_code"] = entry.ward.code
     if entry.legacy_commune is not None:

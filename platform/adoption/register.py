@@ -14,14 +14,17 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sme.businesses.identifiers import identifier_normalise
 from sme.businesses.models import AdministrativeUnit, LegacyToNewUnit, LegalForm, MainSector, SizeClass
 from sme.catalog.text import text_clean, text_fold
 from sme.imports.problems import FileRejected
-from sme.imports.reading import MAX_FILE_BYTES, XLSX, _check_zip_members, _decode_csv, sniff_kind
+from sme.imports.reading import MAX_FILE_BYTES, ODS, XLS, XLSX, _check_zip_members, _decode_csv, sniff_kind
 
 from .models import RegisterStatus
 
@@ -45,6 +48,8 @@ COLUMNS = {
     "size": (_("Size class"), ["quy mo", "size", "size class", "size_class"]),
     "status": (_("Status"), ["tinh trang", "trang thai", "tinh trang hoat dong", "status"]),
     "source": (_("Source"), ["nguon", "nguon du lieu", "source"]),
+    "contact_email": (_("Contact e-mail"), ["email", "e-mail", "thu dien tu", "dia chi email", "email lien he",
+                                              "contact email", "contact_email"]),
     "as_of": (_("As of"), ["ngay so lieu", "ngay cap nhat", "as of", "as-of date", "as_of"]),
 }
 REQUIRED = ("identifier", "name", "legal_form", "status")
@@ -106,7 +111,23 @@ MESSAGES = {
 }
 
 
+def messages_by_language(exc: ValidationError) -> dict[str, str]:
+    """A validator's message in every language of the site: a problem is stored when the file is checked (in
+    the worker's language) and read later by an officer in theirs."""
+    out = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = " ".join(exc.messages)
+    return out
+
+
 def problem_message(problem: dict) -> str:
+    by_language = problem.get("params", {}).get("messages")
+    if isinstance(by_language, dict):
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        found = by_language.get(language) or by_language.get(language.split("-")[0])
+        if found:
+            return found
     template = MESSAGES.get(problem.get("code"), _("Unexpected problem (%(code)s)."))
     try:
         return str(template) % {"code": problem.get("code"), **problem.get("params", {})}
@@ -167,6 +188,11 @@ def _raw_rows(path: str) -> tuple[list[tuple[int, list]], list[str]]:
     except FileRejected as exc:
         problem = exc.problems[0]
         raise _reject(problem.code, **problem.params) from exc
+    # The catalog import reads .xls and .ods too; the register takes .xlsx and .csv (its template's formats).
+    if kind == XLS:
+        raise _reject("old_xls")
+    if kind == ODS:
+        raise _reject("not_spreadsheet")
     formula_cells: list[str] = []
     rows: list[tuple[int, list]] = []
     if kind == XLSX:
@@ -178,7 +204,7 @@ def _raw_rows(path: str) -> tuple[list[tuple[int, list]], list[str]]:
             if "xl/workbook.xml" not in set(archive.namelist()):
                 raise _reject("not_spreadsheet")
             try:
-                _check_zip_members(archive, what=PurePosixPath(path).name)
+                _check_zip_members(archive, what=PurePosixPath(path).name, packed_size=size)
             except FileRejected as exc:
                 raise _reject("zip_bomb", what=PurePosixPath(path).name) from exc
         import openpyxl
@@ -341,6 +367,20 @@ def _date(value) -> datetime.date | None:
     raise ValueError(text)
 
 
+def _email(value) -> str | None:
+    """The contact e-mail, lower-cased; None when the file gives none (an entry keeps the one it has). An
+    unreadable one is left out (the owner then proves ownership with a document), never a reason to skip
+    the business."""
+    text = _text(value).lower()
+    if not text:
+        return None
+    try:
+        validate_email(text)
+    except ValidationError:
+        return ""
+    return text[:254]
+
+
 def _code(value) -> str:
     text = _text(value)
     return text.zfill(5) if text.isdigit() and len(text) < 5 and len(text) > 3 else text
@@ -375,7 +415,8 @@ def register_rows_check(raw: list[tuple[int, dict]], units: UnitIndex | None = N
             try:
                 identifier = identifier_normalise(value=raw_identifier, legal_form=legal_form).value
             except ValidationError as exc:
-                problem("identifier", "identifier", message=" ".join(exc.messages))
+                problem("identifier", "identifier", message=" ".join(exc.messages),
+                        messages=messages_by_language(exc))
         if identifier:
             if identifier in seen:
                 problem("duplicate_identifier", "identifier", row=seen[identifier])
@@ -404,7 +445,7 @@ def register_rows_check(raw: list[tuple[int, dict]], units: UnitIndex | None = N
         row.values = {
             "identifier": identifier, "name": name[:255], "legal_form": legal_form or "", "status": status or "",
             "size_class": size, "main_sector": sector, "source": _text(record.get("source"))[:255], "as_of": as_of,
-            **address,
+            "contact_email": _email(record.get("contact_email")), **address,
         }
         out.append(row)
     return out

@@ -11,16 +11,24 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from sme.businesses.models import AdministrativeUnit, Business
+from accounts.audit import audit_record
+from accounts.models import AuditAction, User
+from marketplace_connectors.selectors import account_list_for_business
+from marketplace_connectors.services import account_disconnect
+from sme.businesses.models import AdministrativeUnit, Business, MemberRole, OwnershipClaim
+from sme.businesses.ownership import ownership_claim_decide
 from sme.catalog.images import image_prepare
+from sme.jobs import task_enqueue
 
 from .models import (
     AdoptionTarget,
@@ -33,6 +41,8 @@ from .models import (
     RegisterEntry,
     RegisterEntryHistory,
     RegisterImport,
+    SnapshotJob,
+    SnapshotJobStatus,
 )
 from .register import RegisterFileRejected, RegisterRow, register_read, register_rows_check
 
@@ -40,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 ENTRY_FIELDS = ("name", "legal_form", "status", "size_class", "main_sector", "source", "as_of", "ward_id",
-                "legacy_district_id", "legacy_commune_id", "needs_address_review", "ward_candidates")
+                "legacy_district_id", "legacy_commune_id", "needs_address_review", "ward_candidates", "contact_email")
 # What the indicator counts: a change to any of these keeps the previous state as history. ``source`` and
 # ``as_of`` only describe the file, so a newer file saying the same thing keeps the entry's dates.
 STATE_FIELDS = ("name", "legal_form", "status", "size_class", "main_sector", "ward_id", "legacy_district_id",
@@ -78,6 +88,8 @@ class RegisterPlan:
 
 def _wanted_values(row: RegisterRow, entry: RegisterEntry | None) -> dict:
     values = {k: row.values[k] for k in ENTRY_FIELDS}
+    if values["contact_email"] is None:  # the file gives no contact: keep the one the register had
+        values["contact_email"] = entry.contact_email if entry is not None else ""
     # A person resolved this old address before: keep their choice while the file's address is the same.
     if (entry is not None and entry.address_resolved_at is not None and values["needs_address_review"]
             and entry.legacy_commune_id == values["legacy_commune_id"]
@@ -163,9 +175,7 @@ def register_import_confirm(*, job: RegisterImport) -> bool:
         status=ImportStatus.QUEUED, updated_at=timezone.now())
     if not claimed:
         return False
-    from .tasks import register_import_run_task
-
-    transaction.on_commit(lambda: register_import_run_task.delay(job.pk))
+    task_enqueue("adoption.tasks.register_import_run_task", job.pk)
     return True
 
 
@@ -249,18 +259,51 @@ def register_entry_resolve_address(*, entry: RegisterEntry, ward: Administrative
 # --- Declared shops ------------------------------------------------------------------------------------
 
 
+# A declaration approved until less than this many days from now may be declared again (renewed).
+RENEWAL_DAYS = 30
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day when it has no 31st."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+def declaration_valid_until(*, approved_on: datetime.date) -> datetime.date:
+    """The last day an approval given on ``approved_on`` counts: ADOPTION_DECLARATION_VALID_MONTHS later,
+    minus one day (approved on 15/06/2026 with 12 months: counts to 14/06/2027 inclusive)."""
+    return add_months(approved_on, settings.ADOPTION_DECLARATION_VALID_MONTHS) - datetime.timedelta(days=1)
+
+
 def declared_shop_submit(*, business: Business, actor: User, channel: str, url: str,
                          evidence_image_data: bytes | None = None, evidence_image_name: str = "",
                          evidence_link: str = "") -> DeclaredShop:
-    """An owner declares a shop. The screenshot is checked by its content and re-encoded (no EXIF kept).
+    """An owner declares a shop, or declares it again to renew an approval that ends within RENEWAL_DAYS
+    days (or has ended). The screenshot is checked by its content and re-encoded (no EXIF kept).
 
-    Raises ValidationError when no evidence is given, the image is not a photo, or the same shop is already
-    declared (and not rejected).
+    Raises ValidationError when no evidence is given, the image is not a photo, the same shop waits for an
+    officer, or its approval still runs for longer than RENEWAL_DAYS days.
     """
     if not evidence_image_data and not evidence_link:
         raise ValidationError(_("Add a screenshot of your shop or a link that shows it."))
-    if DeclaredShop.objects.filter(business=business, url=url).exclude(status=DeclarationStatus.REJECTED).exists():
-        raise ValidationError(_("This shop is already declared."))
+    same = DeclaredShop.objects.filter(business=business, url=url)
+    if same.filter(status=DeclarationStatus.PENDING).exists():
+        raise ValidationError(_("This shop is already declared and waits for an officer."))
+    renew_from = timezone.localdate() + datetime.timedelta(days=RENEWAL_DAYS)
+    running = same.filter(status=DeclarationStatus.APPROVED).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=renew_from)).order_by("-valid_until").first()
+    if running is not None:
+        raise ValidationError(
+            _("This shop is already approved until %(day)s; you can declare it again from %(renew)s.")
+            % {"day": running.valid_until.strftime("%d/%m/%Y") if running.valid_until else "—",
+               "renew": (running.valid_until - datetime.timedelta(days=RENEWAL_DAYS)).strftime("%d/%m/%Y")
+               if running.valid_until else "—"})
     prepared = image_prepare(data=evidence_image_data, name=evidence_image_name) if evidence_image_data else None
     with transaction.atomic():
         shop = DeclaredShop(business=business, channel=channel, url=url, evidence_link=evidence_link,
@@ -275,8 +318,9 @@ def declared_shop_submit(*, business: Business, actor: User, channel: str, url: 
 
 
 def declared_shop_decide(*, shop: DeclaredShop, actor: User, approve: bool, reason: str = "") -> DeclaredShop:
-    """An officer approves or rejects a pending declaration; a rejection needs a reason. The decision is
-    audited and today's snapshot is refreshed. Raises ValidationError when already decided or no reason."""
+    """An officer approves or rejects a pending declaration; a rejection needs a reason. An approval counts
+    until ``declaration_valid_until``. The decision is audited and today's snapshot is refreshed. Raises
+    ValidationError when already decided or no reason."""
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError(_("Say why the declaration is rejected: the owner reads it."))
@@ -285,12 +329,35 @@ def declared_shop_decide(*, shop: DeclaredShop, actor: User, approve: bool, reas
     with transaction.atomic():
         updated = DeclaredShop.objects.filter(pk=shop.pk, status=DeclarationStatus.PENDING).update(
             status=status, rejection_reason="" if approve else reason, decided_by=actor, decided_at=now,
+            valid_until=declaration_valid_until(approved_on=timezone.localdate(now)) if approve else None,
             updated_at=now)
         if not updated:
             raise ValidationError(_("This declaration has already been decided."))
         DeclarationEvent.objects.create(
             shop=shop, actor=actor, reason=reason,
             action=DeclarationEvent.Action.APPROVED if approve else DeclarationEvent.Action.REJECTED)
+        snapshot_refresh_later()
+    shop.refresh_from_db()
+    return shop
+
+
+def declared_shop_withdraw(*, shop: DeclaredShop, actor: User, reason: str = "") -> DeclaredShop:
+    """The owner (or an officer) withdraws a pending or approved declaration. Nothing is deleted: an approved
+    one keeps counting for the days up to and including the day of the withdrawal, none after; the event
+    is audited and today's snapshot refreshed. Raises ValidationError when it is rejected or withdrawn
+    already, or has expired."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = DeclaredShop.objects.filter(pk=shop.pk).filter(
+            Q(status=DeclarationStatus.PENDING)
+            | Q(status=DeclarationStatus.APPROVED) & (Q(valid_until__isnull=True)
+                                                     | Q(valid_until__gte=timezone.localdate(now)))
+        ).update(status=DeclarationStatus.WITHDRAWN, withdrawn_at=now, withdrawn_by=actor,
+                 withdrawal_reason=(reason or "").strip()[:1000], updated_at=now)
+        if not updated:
+            raise ValidationError(_("Only a declaration waiting for an officer or still counting can be withdrawn."))
+        DeclarationEvent.objects.create(shop=shop, actor=actor, reason=(reason or "").strip(),
+                                        action=DeclarationEvent.Action.WITHDRAWN)
         snapshot_refresh_later()
     shop.refresh_from_db()
     return shop
@@ -325,37 +392,105 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the clear token is returned once and never stored."""
+def api_token_create(*, user: User, name: str, request: HttpRequest | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user``, valid for ``ADOPTION_API_TOKEN_DAYS``; the clear token is returned once and
+    never stored. The creation is in the audit trail."""
     token = "dta_" + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(user=user, name=name[:100] or "API", prefix=token[:10],
-                                     token_hash=token_hash(token))
+    record = ApiToken.objects.create(
+        user=user, name=name[:100] or "API", prefix=token[:10], token_hash=token_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=settings.ADOPTION_API_TOKEN_DAYS))
+    audit_record(action=AuditAction.API_TOKEN_CREATED, actor=user, target=f"{record.name} ({record.prefix}…)",
+                 details={"token_id": record.pk, "expires_at": record.expires_at.isoformat()}, request=request)
     return record, token
 
 
-def api_token_revoke(*, token: ApiToken) -> None:
-    """Idempotent: revoking twice keeps the first time."""
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_token_revoke(*, token: ApiToken, request: HttpRequest | None = None) -> None:
+    """Idempotent: revoking twice keeps the first time (and records it once in the audit trail)."""
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        audit_record(action=AuditAction.API_TOKEN_REVOKED, actor=token.user, target=f"{token.name} ({token.prefix}…)",
+                     details={"token_id": token.pk}, request=request)
 
 
 # --- Snapshots ---------------------------------------------------------------------------------------
 
+# A job waiting this long, or running this long (past Celery's hard time limit), was lost: asking again
+# enqueues it again.
+SNAPSHOT_JOB_STALE = datetime.timedelta(minutes=35)
+
+
+def snapshot_request(*, day: datetime.date) -> SnapshotJob:
+    """A page or the API asked for ``day`` and no snapshot of it (under the current definitions) is stored:
+    compute it in the background, once the current transaction commits. Deduplicated: while the day's job
+    waits or runs, asking again enqueues nothing; a job that finished (its snapshot was since replaced or
+    made stale), failed, or was lost is enqueued again (a failed one keeps its ``error_code`` until it
+    succeeds, so the page can say the last attempt failed). Returns the job (its status and progress)."""
+    now = timezone.now()
+    job, created = SnapshotJob.objects.get_or_create(day=day, defaults={"requested_at": now})
+    enqueue = created
+    if not created:
+        lost = now - SNAPSHOT_JOB_STALE
+        enqueue = bool(SnapshotJob.objects.filter(pk=job.pk).filter(
+            Q(status__in=[SnapshotJobStatus.DONE, SnapshotJobStatus.FAILED])
+            | Q(status=SnapshotJobStatus.QUEUED, requested_at__lt=lost)
+            | Q(status=SnapshotJobStatus.RUNNING, started_at__lt=lost)
+        ).update(status=SnapshotJobStatus.QUEUED, progress=0, requested_at=now, started_at=None, finished_at=None))
+        if enqueue:
+            job.refresh_from_db()
+    if enqueue:
+        task_enqueue("adoption.tasks.snapshot_job_task", day.isoformat())
+    return job
+
+
+def snapshot_job_run(*, day: datetime.date) -> SnapshotJob | None:
+    """Run the queued job of ``day`` (the task's body): compute and store the snapshot, moving the job's
+    progress. Idempotent: a job not queued (already running elsewhere, or done) is left alone."""
+    from .indicator import snapshot_store
+
+    claimed = SnapshotJob.objects.filter(day=day, status=SnapshotJobStatus.QUEUED).update(
+        status=SnapshotJobStatus.RUNNING, started_at=timezone.now(), progress=5)
+    if not claimed:
+        return None
+    jobs = SnapshotJob.objects.filter(day=day, status=SnapshotJobStatus.RUNNING)
+    try:
+        snapshot_store(day=day, progress=lambda percent: jobs.update(progress=percent))
+    except Exception as exc:
+        jobs.update(status=SnapshotJobStatus.FAILED, error_code=type(exc).__name__[:64], finished_at=timezone.now())
+        raise
+    jobs.update(status=SnapshotJobStatus.DONE, progress=100, error_code="", finished_at=timezone.now())
+    return SnapshotJob.objects.get(day=day)
+
 
 def snapshot_refresh_later(*, day: datetime.date | None = None) -> None:
     """Recompute ``day`` (today by default) in the background once the current transaction commits."""
-    from .tasks import snapshot_day_task
-
     day = day or timezone.localdate()
-    transaction.on_commit(lambda: snapshot_day_task.delay(day.isoformat()))
+    task_enqueue("adoption.tasks.snapshot_day_task", day.isoformat())
 
 
 def snapshots_refresh_later(*, start: datetime.date) -> None:
     """Recompute every day from ``start`` to today in the background once the current transaction commits
     (only today when ``start`` is today)."""
-    from .tasks import snapshot_range_task
-
     end = timezone.localdate()
     if start >= end:
         snapshot_refresh_later(day=end)
         return
-    transaction.on_commit(lambda: snapshot_range_task.delay(start.isoformat(), end.isoformat()))
+    task_enqueue("adoption.tasks.snapshot_range_task", start.isoformat(), end.isoformat())
+
+
+# --- Business ownership ---------------------------------------------------------------------------------
+
+
+def ownership_claim_settle(*, claim: OwnershipClaim, officer: User, approve: bool, reason: str = "",
+                           request: HttpRequest | None = None) -> OwnershipClaim:
+    """An officer's decision on an ownership claim (``sme.businesses.ownership.ownership_claim_decide``, which
+    raises ``ValidationError`` for a closed claim or a refusal without a reason). When it transfers the
+    business, the marketplace shops the previous team connected are disconnected: those seller accounts are
+    theirs, not the new owner's, and their listings must not count for the business."""
+    transfers = approve and not claim.business.memberships.filter(
+        user=claim.claimant, role=MemberRole.OWNER).exists()
+    with transaction.atomic():
+        claim = ownership_claim_decide(claim=claim, officer=officer, approve=approve, reason=reason,
+                                       request=request)
+        if transfers:
+            for account in account_list_for_business(business=claim.business):  # connected ones
+                account_disconnect(account=account)
+    return claim

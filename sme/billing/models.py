@@ -7,6 +7,7 @@ subscription fetched from Stripe when an event arrives) and keep the Stripe ids.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanCode(models.TextChoices):
@@ -91,7 +92,7 @@ class SubscriptionStatus(models.TextChoices):
     INCOMPLETE = "incomplete", _("Awaiting first payment")
     INCOMPLETE_EXPIRED = "incomplete_expired", _("First payment never made")
     TRIALING = "trialing", _("Trial")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("subscription status", "Active")
     PAST_DUE = "past_due", _("Payment overdue")
     UNPAID = "unpaid", _("Unpaid")
     CANCELED = "canceled", _("Cancelled")

@@ -4,6 +4,7 @@ Stripe, vouchers and the grace-period emails. Every Stripe call goes through ``s
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
 
 import stripe
@@ -11,7 +12,6 @@ from babel.numbers import format_decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from sme.businesses.models import Business
+from sme.jobs import task_enqueue
 
 from .errors import BillingError, EntitlementError, PaymentsNotSetUp
 from .models import (
@@ -375,10 +376,7 @@ def subscription_refresh(*, record: BusinessSubscription, stripe_subscription_id
                     defaults={"stripe_subscription_id": sub["id"]},
                 )
     if grace_started:
-        from .tasks import billing_payment_failed_email_task
-
-        record_id = record.pk
-        transaction.on_commit(lambda: billing_payment_failed_email_task.delay(record_id))
+        task_enqueue("sme.billing.tasks.billing_payment_failed_email_task", record.pk)
     return record
 
 
@@ -387,7 +385,7 @@ def subscription_record_for_customer(*, customer_id: str, business_id: str | Non
     """The locked record for a Stripe customer (falling back to the business id from metadata)."""
     qs = BusinessSubscription.objects.select_for_update()
     record = qs.filter(stripe_customer_id=customer_id).first() if customer_id else None
-    if record is None and business_id and str(business_id).isdigit():
+    if record is None and business_id and re.fullmatch(r"[0-9]{1,18}", str(business_id)):
         if not Business.objects.filter(pk=int(business_id)).exists():
             return None
         BusinessSubscription.objects.get_or_create(business_id=int(business_id))

@@ -5,6 +5,7 @@ set. Calls use explicit connect/read timeouts and the library's own retries (whi
 STRIPE_API_BASE, when set, sends every call to another server (the tests' local fake Stripe).
 """
 
+import json
 from functools import lru_cache
 
 import stripe
@@ -58,8 +59,15 @@ def construct_event(*, payload: bytes, signature: str) -> stripe.Event:
     """Verify ``signature`` (the Stripe-Signature header) against the endpoint secret and parse the event.
 
     Raises ``stripe.SignatureVerificationError`` (bad, missing or stale signature; default 300 s tolerance)
-    or ``ValueError`` (not JSON). Works only when Stripe is configured (the secret is required).
+    or ``ValueError`` (not UTF-8, not a JSON object). Works only when Stripe is configured (the secret is
+    required). The signature is checked first; the library itself fails on a signed body that is JSON but not
+    an object, so that is refused here.
     """
     if not stripe_configured():
         raise StripeNotConfigured("Stripe keys are not configured")
+    text = payload.decode("utf-8")
+    stripe.WebhookSignature.verify_header(text, signature, settings.STRIPE_WEBHOOK_SECRET,
+                                          stripe.Webhook.DEFAULT_TOLERANCE)
+    if not isinstance(json.loads(text), dict):
+        raise ValueError("a Stripe event is a JSON object")
     return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)

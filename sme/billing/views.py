@@ -137,8 +137,8 @@ def portal(request):
 @require_POST
 def webhook(request):
     """Stripe's webhook endpoint (configure https://<site>/billing/webhook/ in the Stripe dashboard)."""
-    if not stripe_configured():
-        return HttpResponse("Payments are not set up.", status=400, content_type="text/plain")
+    if not stripe_configured():  # no endpoint secret: nothing can be verified, so there is no endpoint
+        return HttpResponse("Payments are not set up.", status=404, content_type="text/plain")
     status = webhook_receive(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
     return HttpResponse(status=status)
 

@@ -1,8 +1,9 @@
 """The Stripe webhook: verify the signature first, store the event id (unique), then dispatch by type.
 
-``webhook_receive`` returns the HTTP status to answer: 400 for a bad or missing signature (nothing stored
-or changed), 200 for a handled, ignored or already-seen event, 503 when Stripe could not be reached while
-handling (nothing stored, so Stripe delivers again).
+``webhook_receive`` returns the HTTP status to answer: 401 for a bad, missing or stale signature and 400 for
+a body that is not a Stripe event (nothing stored or changed either way), 200 for a handled, ignored or
+already-seen event, 503 when Stripe could not be reached while handling (nothing stored, so Stripe delivers
+again). Stripe retries any answer that is not 2xx, whatever its code.
 """
 
 import datetime
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def _customer_id(obj: dict) -> str:
     customer = obj.get("customer") or ""
-    return customer["id"] if isinstance(customer, dict) else customer
+    return (customer.get("id") or "") if isinstance(customer, dict) else customer
 
 
 def _id(value) -> str:
@@ -85,15 +86,61 @@ HANDLERS: dict[str, Callable[[dict], None]] = {
 }
 
 
+def _is_event(event) -> bool:
+    """What every Stripe event has, in the types the handlers read (signed garbage stays out)."""
+    data = event.get("data") if isinstance(event, dict) else None
+    return (isinstance(event, dict) and isinstance(event.get("id"), str) and 0 < len(event["id"]) <= 255
+            and isinstance(event.get("type"), str) and len(event["type"]) <= 100
+            and isinstance(event.get("created"), int) and not isinstance(event.get("created"), bool)
+            and 0 <= event["created"] < 2**33
+            and (data is None or (isinstance(data, dict) and isinstance(data.get("object") or {}, dict)))
+            and "\x00" not in event["id"] + event["type"])
+
+
+def _text_ok(value, *, limit: int = 255) -> bool:
+    return isinstance(value, str) and len(value) <= limit and "\x00" not in value
+
+
+def _reference_ok(value) -> bool:
+    """A Stripe reference as the handlers read it: absent, an id, or an expanded object with its id."""
+    if value is None or value == "":
+        return True
+    if isinstance(value, dict):
+        return _text_ok(value.get("id") or "")
+    return _text_ok(value)
+
+
+def _object_ok(obj: dict) -> bool:
+    """The fields of a handled event's object that the handlers read, in the types they read them."""
+    metadata = obj.get("metadata") or {}
+    parent = obj.get("parent") or {}
+    details = parent.get("subscription_details") if isinstance(parent, dict) else None
+    business_id = metadata.get("business_id") if isinstance(metadata, dict) else None
+    return (_text_ok(obj.get("id")) and bool(obj["id"]) and isinstance(metadata, dict)
+            and (business_id is None or _text_ok(business_id))
+            and all(_reference_ok(obj.get(key)) for key in ("customer", "subscription", "client_reference_id"))
+            and isinstance(parent, dict) and (details is None or (isinstance(details, dict)
+                                                                 and _reference_ok(details.get("subscription")))))
+
+
 def webhook_receive(*, payload: bytes, signature: str) -> int:
     """Verify, record and handle one delivery; returns the HTTP status code to answer with."""
     try:
         event = construct_event(payload=payload, signature=signature).to_dict()
-    except (stripe.SignatureVerificationError, ValueError) as exc:
+    except stripe.SignatureVerificationError as exc:
         logger.warning("billing: rejected webhook: %s", type(exc).__name__)
+        return 401
+    except ValueError as exc:  # not UTF-8, not JSON
+        logger.warning("billing: rejected webhook: %s", type(exc).__name__)
+        return 400
+    if not _is_event(event):
+        logger.warning("billing: rejected webhook: signed, but not an event")
         return 400
     obj = (event.get("data") or {}).get("object") or {}
     handler = HANDLERS.get(event["type"])
+    if handler is not None and not _object_ok(obj):
+        logger.warning("billing: rejected webhook: a %s event whose object we cannot read", event["type"])
+        return 400
     try:
         with transaction.atomic():
             try:

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sme.collation import vietnamese_sort_key
+
 from .identifiers import identifier_normalise
 from .models import (
     AdministrativeUnit,
@@ -22,12 +24,20 @@ from .services import BusinessProfile, OcopProductInput
 
 
 def _ward_choices():
-    units = AdministrativeUnit.objects.current().order_by("name")
+    """Wards, then communes, each in Vietnamese alphabetical order of the name after "Phường"/"Xã"."""
+    units = sorted(AdministrativeUnit.objects.current(), key=lambda u: vietnamese_sort_key(_bare_name(u.name)))
     groups = {UnitKind.PHUONG: [], UnitKind.XA: []}
     for unit in units:
         groups.setdefault(unit.kind, []).append((unit.pk, unit.name))
     return [("", _("Choose…")), (_("Wards (phường)"), groups[UnitKind.PHUONG]),
             (_("Communes (xã)"), groups[UnitKind.XA])]
+
+
+def _bare_name(name: str) -> str:
+    for prefix in ("Phường ", "Xã ", "Thị trấn ", "Đặc khu "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
 
 
 def _legacy_district_choices():
@@ -76,6 +86,8 @@ class VndField(forms.CharField):
 
 
 class BusinessForm(forms.Form):
+    required_css_class = "required"  # the label of a field that must be filled shows a star (site.css)
+
     legal_form = forms.ChoiceField(label=_("Legal form"), choices=[("", _("Choose…")), *LegalForm.choices])
     legal_name = forms.CharField(label=_("Legal name"), max_length=255,
                                  help_text=_("As on the registration certificate"))
@@ -104,7 +116,9 @@ class BusinessForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ward"] = UnitChoiceField(
             label=_("Ward or commune (since 1 July 2025)"), choices=_ward_choices(),
-            queryset=lambda: AdministrativeUnit.objects.current())
+            queryset=lambda: AdministrativeUnit.objects.current(),
+            widget=forms.Select(attrs={"data-filter": _("Type a few letters of its name to find it"),
+                                       "data-filter-count": _("%(n)s found")}))
         self.fields["legacy_district"] = UnitChoiceField(
             label=_("District before July 2025 (optional)"), choices=_legacy_district_choices(), required=False,
             queryset=lambda: AdministrativeUnit.objects.legacy_districts())
@@ -214,3 +228,28 @@ class ErasureRequestForm(forms.Form):
     understood = forms.BooleanField(
         label=_("I understand that my account will be closed and my personal data erased."),
         error_messages={"required": _("Tick the box to confirm you understand what erasure does.")})
+
+
+class OwnershipCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the e-mail"), max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+class OwnershipDocumentForm(forms.Form):
+    document = forms.FileField(
+        label=_("Document proving you own the business"),
+        help_text=_("The business registration certificate (for a household business: the household business "
+                    "registration certificate) showing your name. PDF, JPEG or PNG, up to 5 MB; a clear photo is "
+                    "fine. Only officers see it; it is deleted 90 days after their decision."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}))
+
+
+class OwnershipDisputeForm(forms.Form):
+    identifier = forms.CharField(label=_("Tax code or personal ID of the business"), max_length=32)
+    message = forms.CharField(
+        label=_("Why is this business yours? (optional)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_identifier(self):
+        return identifier_normalise(value=self.cleaned_data["identifier"]).value

@@ -7,7 +7,9 @@ spreadsheets. Rules (domain notes §A2):
   (weights 31, 29, 23, 19, 17, 13, 7, 5, 3), checked with ``stdnum.vn.mst``;
 - branch (dependent unit): the parent's 10 digits, a dash, and a branch number 001-999;
 - household businesses (and individuals) since 1 July 2025: the owner's 12-digit personal
-  identification number. It has no public check digit, so only its structure is checked.
+  identification number. It has no public check digit; its first three digits are the code of the
+  province where the birth was registered, and that code is checked (``PERSONAL_ID_PROVINCE_CODES``).
+  python-stdnum (2.2) has no module for this number, hence the small table below.
 
 Spaces, dots and dashes are separators. A number that lost its leading zeros (an Excel cell formatted as a
 number) is padded only when it arrives as an ``int``; a text with too few digits is bad data and is refused.
@@ -23,6 +25,18 @@ from stdnum.vn import mst
 from .models import LegalForm
 
 SEPARATORS = " .-\u00a0\t"
+
+# The first three digits of a personal identification number: the province where the birth was registered
+# (Decree 137/2015/NĐ-CP Art. 13; Circular 07/2016/TT-BCA, Appendix I, kept by Circular 59/2021/TT-BCA).
+# They are the GSO codes of the 63 provinces before July 2025, 001 Hà Nội to 096 Cà Mau, with gaps (003,
+# 005, ... are no province). The 34 provinces since July 2025 reuse 34 of these codes, so the set holds.
+PERSONAL_ID_PROVINCE_CODES = frozenset({
+    "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024",
+    "025", "026", "027", "030", "031", "033", "034", "035", "036", "037", "038", "040", "042", "044", "045",
+    "046", "048", "049", "051", "052", "054", "056", "058", "060", "062", "064", "066", "067", "068", "070",
+    "072", "074", "075", "077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093",
+    "094", "095", "096",
+})
 
 
 class IdentifierKind(models.TextChoices):
@@ -104,7 +118,7 @@ def identifier_normalise(*, value: str | int, legal_form: str | None = None) -> 
     with no fraction is treated like an int). ``legal_form``: a ``LegalForm`` value when known; a household
     business then needs a personal ID, every other form a tax code. Returns an ``Identifier``; raises
     ``django.core.exceptions.ValidationError`` whose message says what is wrong (code one of
-    ``required``, ``invalid_characters``, ``length``, ``zero_sequence``, ``impossible_prefix``,
+    ``required``, ``invalid_characters``, ``length``, ``zero_sequence``, ``province_code``, ``impossible_prefix``,
     ``check_digit``, ``branch_zero``, ``household_needs_personal_id``, ``enterprise_needs_tax_code``).
     """
     if isinstance(value, float) and value.is_integer():
@@ -130,6 +144,16 @@ def identifier_normalise(*, value: str | int, legal_form: str | None = None) -> 
     elif len(digits) == 12:
         if digits == "0" * 12:
             raise ValidationError(_("A personal ID cannot be all zeros."), code="zero_sequence")
+        if digits[:3] not in PERSONAL_ID_PROVINCE_CODES:
+            raise ValidationError(
+                _(
+                    "A personal ID starts with the code of the province where the birth was registered (001 "
+                    "Hà Nội to 096 Cà Mau, for example 087 Đồng Tháp or 082 Tiền Giang); %(prefix)s is not one. "
+                    "Check the number on the chip ID card."
+                ),
+                code="province_code",
+                params={"prefix": digits[:3]},
+            )
         identifier = Identifier(digits, IdentifierKind.PERSONAL_ID)
     else:
         if len(digits) in (9, 11):

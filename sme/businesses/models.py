@@ -2,6 +2,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sme.catalog.storage import private_storage
 
 
 class LegalForm(models.TextChoices):
@@ -139,11 +142,26 @@ def sector_group_for(main_sector: str) -> str:
     return SectorGroup.TRADE_SERVICES
 
 
+class OwnershipStatus(models.TextChoices):
+    """Whether the people running a business on the platform have shown it is theirs.
+
+    A business registered with an identifier the province's register lists is *unconfirmed* until its
+    owner proves it (a one-time code sent to the register's contact e-mail, or an officer's approval of a
+    document); a second person claiming the same identifier makes it *disputed* until an officer decides.
+    """
+
+    UNCONFIRMED = "unconfirmed", _("Ownership not confirmed yet")
+    CONFIRMED = "confirmed", _("Ownership confirmed")
+    DISPUTED = "disputed", _("Ownership disputed")
+
+
 class Business(models.Model):
     """A business registered on the platform: an enterprise (tax code) or a household business (personal ID).
 
     Everything an owner does (catalog, marketplace shops, billing) hangs off a business; users reach it
-    through a Membership.
+    through a Membership. ``ownership_status`` says whether its owners proved it is theirs; the officers'
+    indicator counts the activity of a business only from ``ownership_confirmed_at`` (empty with status
+    confirmed: since it was registered, as for a business nobody else could claim).
     """
 
     legal_form = models.CharField(_("legal form"), max_length=32, choices=LegalForm.choices)
@@ -177,6 +195,11 @@ class Business(models.Model):
         help_text=_("Women own at least 51 percent of the charter capital, or the owner of the household business is a "
                     "woman (Decree 80/2021 Art. 4)."),
     )
+    ownership_status = models.CharField(_("ownership"), max_length=16, choices=OwnershipStatus.choices,
+                                        default=OwnershipStatus.CONFIRMED)
+    ownership_confirmed_at = models.DateTimeField(_("ownership confirmed at"), null=True, blank=True)
+    # Registered with an identifier the register listed (its data was offered as a pre-fill).
+    claimed_from_register = models.BooleanField(_("claimed from the register"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -330,8 +353,8 @@ class SizeAssessment(models.Model):
 
 
 class MemberRole(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    STAFF = "staff", _("Staff")
+    OWNER = "owner", pgettext_lazy("team role", "Owner")
+    STAFF = "staff", pgettext_lazy("team role", "Staff")
 
 
 class Membership(models.Model):
@@ -419,6 +442,79 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} -> {self.business} ({self.status})"
+
+
+class ClaimKind(models.TextChoices):
+    REGISTRATION = "registration", _("Registered the business")
+    DISPUTE = "dispute", _("Disputes the registration")
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for proof")
+    REVIEW = "review", _("Document waiting for an officer")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_CLAIM_STATUSES = (ClaimStatus.OPEN, ClaimStatus.REVIEW)
+
+
+def _claim_document_path(instance: "OwnershipClaim", filename: str) -> str:
+    return f"businesses/ownership/{instance.business_id}/{filename}"
+
+
+class OwnershipClaim(models.Model):
+    """One person's claim to own a business, and how it was proven or decided.
+
+    The person who registered a business from the register has a ``registration`` claim; anyone else who
+    says the identifier is theirs has a ``dispute`` claim. Proof: a one-time code sent to the register's
+    contact e-mail (only its SHA-256 is kept, with an expiry and an attempt count), or a document kept in
+    private storage (never a public URL) that an officer reviews; the document is deleted
+    ``OWNERSHIP_DOCUMENT_RETENTION_DAYS`` after the decision. Written only by ``sme.businesses.ownership``.
+    """
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="ownership_claims")
+    claimant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="ownership_claims")
+    kind = models.CharField(_("kind"), max_length=16, choices=ClaimKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    message = models.TextField(_("message to the officers"), max_length=1000, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_to = models.CharField(max_length=255, blank=True)  # masked, as shown to the claimant
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    code_verified_at = models.DateTimeField(_("code confirmed at"), null=True, blank=True)
+    document = models.FileField(_("document"), storage=private_storage, upload_to=_claim_document_path,
+                                blank=True)
+    document_content_type = models.CharField(max_length=32, blank=True)
+    document_name = models.CharField(max_length=255, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    document_uploaded_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ownership claim")
+        verbose_name_plural = _("ownership claims")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "claimant"], condition=models.Q(status__in=["open", "review"]),
+                                    name="uniq_open_ownership_claim"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="ownership_claim_status")]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} -> {self.business_id} ({self.kind}, {self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CLAIM_STATUSES
 
 
 class ConsentRecord(models.Model):

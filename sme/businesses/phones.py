@@ -47,3 +47,18 @@ def phone_normalise(*, value: str | int) -> str:
             code="invalid",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(value: str) -> str:
+    """A stored (E.164) number as people in Vietnam write it: ``0901 234 567``, ``0277 3851 234``; a foreign
+    number keeps its ``+`` and country code, spaced. Anything unparsable is returned unchanged. The spaces
+    also keep spreadsheets from reading the number as a number (and dropping its leading zero)."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        return value
+    if number.country_code == 84:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

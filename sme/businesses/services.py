@@ -24,6 +24,7 @@ from .identifiers import identifier_normalise
 from .models import (
     AdministrativeUnit,
     Business,
+    ClaimKind,
     ConsentRecord,
     ErasureRequest,
     ErasureStatus,
@@ -33,11 +34,15 @@ from .models import (
     MemberRole,
     Membership,
     OcopProduct,
+    OwnershipClaim,
+    OwnershipStatus,
     SizeAssessment,
     SizeProvenance,
 )
+from .ownership import ownership_claims_erase_for_user, ownership_status_settle
 from .phones import phone_normalise
-from .privacy import PrivacyNotice
+from .prefill import register_answer
+from .privacy import PrivacyNotice, privacy_notice_current
 from .selectors import legacy_unit_candidates, size_thresholds_for, token_hash
 from .sizing import size_class_compute
 
@@ -146,21 +151,35 @@ def consent_record(*, user: User, notice: PrivacyNotice, language: str, business
     )
 
 
+def consent_record_at_signup(*, user: User, language: str) -> ConsentRecord:
+    """Record that ``user`` accepted the current privacy notice (and the terms) when signing up
+    (settings.ACCOUNTS_SIGNUP_CONSENT_RECORDER)."""
+    return consent_record(user=user, notice=privacy_notice_current(), language=language)
+
+
 def business_register(*, user: User, profile: BusinessProfile, notice: PrivacyNotice, language: str) -> Business:
     """Register a business; ``user`` becomes its owner and their acceptance of ``notice`` is recorded.
 
-    Raises ``BusinessAlreadyRegistered`` if the (normalised) identifier exists, ``ValidationError`` for any
-    other problem; nothing is written then.
+    An identifier the province's register lists (a pre-fill provider knows it) is a claim on a business
+    that exists outside the platform: the business starts with its ownership *unconfirmed* and an open
+    claim of ``user`` to prove (``sme.businesses.ownership``). Raises ``BusinessAlreadyRegistered`` if the
+    (normalised) identifier exists, ``ValidationError`` for any other problem; nothing is written then.
     """
     values = _clean_profile(profile)
     if Business.objects.filter(identifier=values["identifier"]).exists():
         raise BusinessAlreadyRegistered(identifier=values["identifier"])
+    on_register = register_answer(identifier=values["identifier"]) is not None
     try:
         with transaction.atomic():
             business = Business(created_by=user, **values)
+            if on_register:
+                business.claimed_from_register = True
+                business.ownership_status = OwnershipStatus.UNCONFIRMED
             business.full_clean(exclude=["identifier"])
             business.save()
             Membership.objects.create(business=business, user=user, role=MemberRole.OWNER)
+            if on_register:
+                OwnershipClaim.objects.create(business=business, claimant=user, kind=ClaimKind.REGISTRATION)
             _ocop_create(business=business, products=profile.ocop_products)
             consent_record(user=user, notice=notice, language=language, business=business)
     except IntegrityError as exc:  # a concurrent registration of the same identifier
@@ -171,16 +190,27 @@ def business_register(*, user: User, profile: BusinessProfile, notice: PrivacyNo
 
 
 def business_update(*, business: Business, profile: BusinessProfile) -> Business:
-    """Change a business's profile (OCOP products are managed separately). Same checks as registration."""
+    """Change a business's profile (OCOP products are managed separately). Same checks as registration.
+
+    A new identifier is a new claim: one the province's register lists leaves the business unconfirmed
+    until its owner proves it (as at registration), so editing cannot bypass the proof.
+    """
     values = _clean_profile(profile)
     if Business.objects.filter(identifier=values["identifier"]).exclude(pk=business.pk).exists():
         raise ValidationError({"identifier": [
             _("Another business is already registered with the identifier %(identifier)s.")
             % {"identifier": values["identifier"]}]})
+    identifier_changed = values["identifier"] != business.identifier
     for name, value in values.items():
         setattr(business, name, value)
     business.full_clean(exclude=["identifier", "created_by"])
-    business.save()
+    with transaction.atomic():
+        if identifier_changed:
+            business.claimed_from_register = register_answer(identifier=values["identifier"]) is not None
+            business.ownership_confirmed_at = None
+        business.save()
+        if identifier_changed:
+            ownership_status_settle(business=business)
     return business
 
 
@@ -414,8 +444,8 @@ def erasure_request_confirm(*, erasure_request: ErasureRequest) -> None:
     """Erase the personal data of the request's user.
 
     Erased: name, email (replaced by a placeholder), password, verified addresses, two-factor devices,
-    memberships, pending join requests, and the contact details (phone, email, street) of businesses the
-    user ran alone. Kept, as the law requires: the business registration record (legal form, name,
+    memberships, pending join requests, the documents of ownership claims (open claims are withdrawn), and
+    the contact details (phone, email, street) of businesses the user ran alone. Kept, as the law requires: the business registration record (legal form, name,
     identifier, ward, size class) and the consent records. The account is deactivated. Raises
     ``ValidationError`` if the request is not open or the user is the only owner of a business with members.
     """
@@ -435,6 +465,7 @@ def erasure_request_confirm(*, erasure_request: ErasureRequest) -> None:
             if business.memberships.count() == 1:
                 Business.objects.filter(pk=business.pk).update(phone="", email="", street="")
         user.memberships.all().delete()
+        ownership_claims_erase_for_user(user=user)
         JoinRequest.objects.filter(user=user, status=JoinRequestStatus.PENDING).delete()
         Invitation.objects.filter(invited_by=user, accepted_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=timezone.now())

@@ -18,8 +18,21 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .context import business_required, set_current_business
+from accounts.audit import audit_record
+from accounts.models import AuditAction
+from accounts.selectors import user_sso_profile
+from accounts.throttle import (
+    BUSINESS_INVITATION,
+    BUSINESS_JOIN_REQUEST,
+    BUSINESS_REGISTER_LOOKUP,
+    OWNERSHIP_CODE,
+    OWNERSHIP_DISPUTE,
+    throttle_allows,
+)
+from sme.catalog.documents import MAX_BYTES as DOCUMENT_MAX_BYTES
+
+from . import ownership, selectors, services
+from .context import business_required, current_membership, set_current_business
 from .forms import (
     BusinessForm,
     ErasureRequestForm,
@@ -27,12 +40,15 @@ from .forms import (
     JoinRequestForm,
     OcopFormSet,
     OcopProductForm,
+    OwnershipCodeForm,
+    OwnershipDisputeForm,
+    OwnershipDocumentForm,
     RegistrationForm,
     RoleForm,
     SizeDeclarationForm,
 )
 from .identifiers import identifier_normalise
-from .models import ErasureStatus, MemberRole, SizeProvenance
+from .models import ErasureStatus, MemberRole, OwnershipStatus, SizeProvenance
 from .prefill import business_prefill
 from .privacy import privacy_notice_current
 
@@ -67,46 +83,77 @@ def home(request):
         "ocop_products": business.ocop_products.all(),
         "team_count": business.memberships.count(),
         "pending_join_requests": selectors.join_request_list_pending(business=business).count(),
+        "ownership_unproven": business.ownership_status != OwnershipStatus.CONFIRMED,
     })
+
+
+def _lookup_refused(request):
+    """Throttle a look-up of an identifier (a pre-fill or a registration attempt); the refusal page or None."""
+    if throttle_allows(request=request, action=BUSINESS_REGISTER_LOOKUP, count_get=True):
+        return None
+    response = render(request, "businesses/too_many_lookups.html", status=429)
+    return response
 
 
 @login_required
 def register(request):
-    """Register a business; the user becomes its owner. An identifier already registered offers to join."""
+    """Register a business; the user becomes its owner. An identifier already registered offers to join it or
+    to dispute it. Every look-up of an identifier (pre-fill or attempt) is throttled and audited."""
     notice = privacy_notice_current()
     already_registered = None
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         formset = OcopFormSet(request.POST, prefix="ocop")
         if form.is_valid() and formset.is_valid():
+            if (refused := _lookup_refused(request)) is not None:
+                return refused
             products = [f.as_input() for f in formset.forms if f.has_changed() and f.cleaned_data]
             try:
                 business = services.business_register(
                     user=request.user, profile=form.profile(products), notice=notice, language=_language())
             except services.BusinessAlreadyRegistered as exc:
                 already_registered = exc.identifier
+                audit_record(action=AuditAction.REGISTER_LOOKUP, actor=request.user, target=exc.identifier,
+                             details={"outcome": "already_registered"}, request=request)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
                 set_current_business(request, business_id=business.pk)
+                if business.ownership_status != OwnershipStatus.CONFIRMED:
+                    audit_record(action=AuditAction.OWNERSHIP_CLAIMED, actor=request.user,
+                                 target=business.identifier, details={"kind": "registration"}, request=request)
+                    messages.warning(request, _("%(name)s is registered. The province's register lists it, so "
+                                                "prove that it is yours to have it counted as yours.")
+                                     % {"name": business.display_name})
+                    return redirect("businesses:ownership")
                 messages.success(request, _("%(name)s is registered. You are its owner.")
                                  % {"name": business.display_name})
                 return redirect("businesses:home")
     else:
         initial = {}
-        if identifier := request.GET.get("identifier", "").strip():
+        if identifier := request.GET.get("identifier", "").strip()[:32]:
             try:
-                initial = business_prefill(identifier=identifier_normalise(value=identifier).value)
+                normalised = identifier_normalise(value=identifier).value
             except ValidationError:
                 initial = {"identifier": identifier}
+            else:
+                if (refused := _lookup_refused(request)) is not None:
+                    return refused
+                initial = business_prefill(identifier=normalised)
+                audit_record(action=AuditAction.REGISTER_LOOKUP, actor=request.user, target=normalised,
+                             details={"outcome": "prefilled" if initial else "unknown"}, request=request)
+        # The phone the province's identity provider gave at sign-in, so the owner does not type it again.
+        if sso_phone := user_sso_profile(user=request.user)["phone"]:
+            initial = {"phone": sso_phone, **initial}
         form = RegistrationForm(initial=initial)
         formset = OcopFormSet(prefix="ocop")
-    join_url = None
+    join_url = dispute_form = None
     if already_registered:
         join_url = reverse("businesses:join") + "?" + urlencode({"identifier": already_registered})
+        dispute_form = OwnershipDisputeForm(initial={"identifier": already_registered})
     return render(request, "businesses/register.html", {
         "form": form, "formset": formset, "notice": notice, "notice_text": notice.text(_language()),
-        "already_registered": already_registered, "join_url": join_url,
+        "already_registered": already_registered, "join_url": join_url, "dispute_form": dispute_form,
         "my_memberships": selectors.membership_list_for_user(user=request.user),
     })
 
@@ -222,7 +269,10 @@ def team(request):
 @business_required(owner_only=True)
 def team_invite(request):
     form = InvitationForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and not throttle_allows(request=request, action=BUSINESS_INVITATION,
+                                               key=f"business:{request.business.pk}"):
+        messages.error(request, _("Too many invitations were sent in a short time. Please try again later."))
+    elif form.is_valid():
         try:
             services.invitation_create(
                 business=request.business, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
@@ -333,6 +383,10 @@ def join(request):
     """Ask the owners of an already registered business to let the user join."""
     if request.method == "POST":
         form = JoinRequestForm(request.POST)
+        if form.is_valid() and not throttle_allows(request=request, action=BUSINESS_JOIN_REQUEST):
+            form.add_error(None, _("You sent too many requests to join in a short time. Please try again later."))
+            return render(request, "businesses/join.html", {
+                "form": form, "my_requests": request.user.join_requests.select_related("business")}, status=429)
         if form.is_valid():
             try:
                 services.join_request_create(
@@ -349,6 +403,125 @@ def join(request):
         form = JoinRequestForm(initial={"identifier": request.GET.get("identifier", "")})
     return render(request, "businesses/join.html", {
         "form": form, "my_requests": request.user.join_requests.select_related("business")})
+
+
+# --- Ownership ---------------------------------------------------------------------------------------------
+
+@login_required
+def ownership_page(request):
+    """The signed-in user's ownership claims, each with its ways to prove it (code or document)."""
+    claims = list(ownership.claim_list_for_user(user=request.user))
+    open_claims = [c for c in claims if c.is_open]
+    for claim in open_claims:
+        claim.contact_masked = ownership.register_contact_masked(business=claim.business)
+    membership = current_membership(request)
+    can_start = (membership is not None and membership.role == MemberRole.OWNER
+                 and membership.business.ownership_status != OwnershipStatus.CONFIRMED
+                 and not any(c.business_id == membership.business_id for c in open_claims))
+    return render(request, "businesses/ownership.html", {
+        "open_claims": open_claims, "closed_claims": [c for c in claims if not c.is_open][:20],
+        "code_form": OwnershipCodeForm(), "document_form": OwnershipDocumentForm(),
+        "start_business": membership.business if can_start else None,
+        "my_memberships": selectors.membership_list_for_user(user=request.user),
+    })
+
+
+@require_POST
+@business_required(owner_only=True)
+def ownership_start(request):
+    """An owner of the current (unconfirmed or disputed) business starts proving it is theirs."""
+    try:
+        ownership.ownership_claim_start(business=request.business, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("businesses:ownership")
+
+
+@require_POST
+@login_required
+def ownership_code_send(request, pk: int):
+    claim = ownership.claim_get_for_claimant(user=request.user, pk=pk)
+    if not throttle_allows(request=request, action=OWNERSHIP_CODE, key=f"claim:{claim.pk}"):
+        messages.error(request, _("Too many codes were asked for in a short time. Please try again later, or "
+                                  "upload a document instead."))
+        return redirect("businesses:ownership")
+    try:
+        masked = ownership.ownership_code_send(claim=claim, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("A code was sent to %(email)s, the e-mail address the province's register "
+                                    "gives for this business. It is valid for %(minutes)s minutes.")
+                         % {"email": masked, "minutes": int(ownership.CODE_LIFETIME.total_seconds() // 60)})
+    return redirect("businesses:ownership")
+
+
+@require_POST
+@login_required
+def ownership_code_verify(request, pk: int):
+    claim = ownership.claim_get_for_claimant(user=request.user, pk=pk)
+    form = OwnershipCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type the code from the e-mail."))
+        return redirect("businesses:ownership")
+    try:
+        claim = ownership.ownership_code_verify(claim=claim, code=form.cleaned_data["code"], request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("businesses:ownership")
+    if claim.status == "confirmed":
+        messages.success(request, _("Thank you: %(name)s is confirmed as yours.")
+                         % {"name": claim.business.display_name})
+        set_current_business(request, business_id=claim.business_id)
+        return redirect("businesses:home")
+    messages.success(request, _("The code is right. Another person also claims this business, so an officer "
+                                "decides; you will get an e-mail."))
+    return redirect("businesses:ownership")
+
+
+@require_POST
+@login_required
+def ownership_document(request, pk: int):
+    claim = ownership.claim_get_for_claimant(user=request.user, pk=pk)
+    form = OwnershipDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("businesses:ownership")
+    upload = form.cleaned_data["document"]
+    # Read one byte past the limit at most: the check then refuses it without holding a huge file.
+    data = upload.read(DOCUMENT_MAX_BYTES + 1)
+    try:
+        ownership.ownership_document_upload(claim=claim, data=data, name=upload.name, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you. An officer will check the document; you will get an e-mail."))
+    return redirect("businesses:ownership")
+
+
+@require_POST
+@login_required
+def ownership_dispute(request):
+    """Someone says a business already registered by another person is theirs: a dispute for officers."""
+    form = OwnershipDisputeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("businesses:register")
+    if not throttle_allows(request=request, action=OWNERSHIP_DISPUTE):
+        messages.error(request, _("You opened too many claims in a short time. Please try again later."))
+        return redirect("businesses:register")
+    try:
+        ownership.ownership_dispute_open(identifier=form.cleaned_data["identifier"], user=request.user,
+                                         message=form.cleaned_data["message"], request=request,
+                                         ownership_url=request.build_absolute_uri(reverse("businesses:ownership")))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("businesses:register")
+    messages.success(request, _("Your claim is recorded. Prove that the business is yours below; an officer "
+                                "will decide and you will get an e-mail."))
+    return redirect("businesses:ownership")
 
 
 # --- Privacy and personal data ------------------------------------------------------------------------------
@@ -369,6 +542,7 @@ def my_data(request):
 @login_required
 def my_data_download(request):
     data = selectors.user_data_export(user=request.user)
+    audit_record(action=AuditAction.EXPORT_MY_DATA, actor=request.user, target=request.user.email, request=request)
     data["exported_at"] = timezone.now().isoformat()
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")

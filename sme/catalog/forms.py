@@ -73,6 +73,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, with_photo: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
+        self.fields["category"].empty_label = _("Choose a category")
         self.fields["status"].choices = ProductStatus.choices
         if not with_photo:
             del self.fields["photo"]
@@ -109,6 +110,10 @@ class VariantForm(forms.Form):
             del self.fields["image"]
         else:
             self.fields["image"].queryset = images
+            # The choices from the photos read once for the whole formset (a queryset would be read again by
+            # every variant's form).
+            field = self.fields["image"]
+            field.choices = [("", field.empty_label), *((i.pk, field.label_from_instance(i)) for i in images)]
 
     def clean(self):
         cleaned = super().clean()
@@ -129,6 +134,15 @@ class VariantForm(forms.Form):
 
 
 class BaseVariantFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        """A row that is not an existing variant may stay empty (it is skipped), whether it was shown as
+        one of the blank starting rows or added: the page says so, and a one-variant product is common."""
+        form = super()._construct_form(i, **kwargs)
+        if not form.initial.get("id"):
+            form.empty_permitted = True
+            form.use_required_attribute = False
+        return form
+
     def clean(self):
         if any(self.errors):
             return

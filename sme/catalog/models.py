@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .storage import private_storage
 
@@ -37,9 +38,12 @@ class Category(models.Model):
 
 
 class ProductStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
-    ARCHIVED = "archived", _("Archived")
+    """A product's state in the owner's own catalog, whatever any marketplace shows (docs/statuses.md): an
+    active product is one the owner sells, not one that is live on a marketplace."""
+
+    DRAFT = "draft", pgettext_lazy("catalog status", "Draft")
+    ACTIVE = "active", pgettext_lazy("catalog status", "Active")
+    ARCHIVED = "archived", pgettext_lazy("catalog status", "Archived")
 
 
 class Product(models.Model):

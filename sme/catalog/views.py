@@ -29,6 +29,7 @@ from .forms import (
     VariantFormSet,
 )
 from .models import ProductStatus, StockReason
+from .panels import product_panels
 from .services import (
     image_add,
     image_delete,
@@ -145,6 +146,11 @@ def product_list(request):
     })
 
 
+def _saved_redirect(product):
+    """Back to the product page, which then shows the journey's next step above the form."""
+    return redirect(reverse("catalog:product_edit", args=[product.pk]) + "?saved=1")
+
+
 @business_required
 def product_create_view(request):
     form = ProductForm(request.POST or None, request.FILES or None, with_photo=True)
@@ -165,7 +171,7 @@ def product_create_view(request):
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Product “%(name)s” saved.") % {"name": product.name})
-            return redirect("catalog:product_edit", product_id=product.pk)
+            return _saved_redirect(product)
     return render(request, "catalog/product_form.html", {"form": form, "formset": formset, "product": None})
 
 
@@ -193,10 +199,11 @@ def product_edit(request, product_id: int):
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Product “%(name)s” saved.") % {"name": product.name})
-            return redirect("catalog:product_edit", product_id=product.pk)
+            return _saved_redirect(product)
     return render(request, "catalog/product_form.html", {
-        "form": form, "formset": formset, "product": product, "images": images,
+        "form": form, "formset": formset, "product": product, "images": images, "just_saved": "saved" in request.GET,
         "documents": selectors.product_document_list(product=product), "document_form": DocumentUploadForm(),
+        "panels": product_panels(request=request, product=product),
     })
 
 

@@ -8,3 +8,6 @@ class ImportsConfig(AppConfig):
     name = "sme.imports"
     label = "imports"
     verbose_name = _("Catalog import")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - uploads deleted with their business and on erasure

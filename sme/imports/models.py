@@ -10,6 +10,7 @@ from sme.catalog.storage import private_storage
 
 class ImportStatus(models.TextChoices):
     REJECTED = "rejected", _("Refused")
+    CHECKING = "checking", _("Checking the file")
     PREVIEW = "preview", _("Waiting for confirmation")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Importing")
@@ -37,6 +38,8 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     stage = models.CharField(max_length=16, blank=True)
+    # How far the check of the file (in the worker) has got, 0-100.
+    preview_percent = models.PositiveSmallIntegerField(default=0)
     # The plan at preview time, then the result: {"created": n, "updated": n, "unchanged": n, "failed": n}.
     planned = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
@@ -64,8 +67,16 @@ class ImportJob(models.Model):
                                ImportStatus.DISCARDED)
 
     @property
+    def is_waiting(self) -> bool:
+        """A worker has something to do for this job (its page shows progress)."""
+        return self.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
     def percent(self) -> int:
-        """0-80 while rows are checked, 90 while saving in one transaction, 100 when done."""
+        """The check: 0-100 as the file is read and checked. The run: 0-80 while rows are checked, 90 while
+        saving in one transaction, 100 when done."""
+        if self.status == ImportStatus.CHECKING:
+            return min(self.preview_percent, 99)
         if self.status == ImportStatus.SUCCEEDED:
             return 100
         if self.stage == "saving":

@@ -16,9 +16,14 @@ MESSAGES = {
     # whole file: nothing is imported
     "file_too_large": _("The file is larger than %(mb)s MB. Split it into smaller files."),
     "file_empty": _("The file is empty."),
-    "not_spreadsheet": _("This is not a spreadsheet. Upload an Excel file (.xlsx) or a CSV file (.csv)."),
-    "old_xls": _("This is an old Excel file (.xls). Open it in Excel and save it as .xlsx, then upload it again."),
+    "not_spreadsheet": _("This is not a spreadsheet. Upload an Excel file (.xlsx or .xls), an OpenDocument "
+                         "spreadsheet (.ods) or a CSV file (.csv)."),
     "file_damaged": _("The spreadsheet could not be read; it may be damaged. Save it again and retry."),
+    "file_password": _("The spreadsheet is protected by a password. Save it without the password and retry."),
+    "sheet_too_large": _("The sheet has data far outside the table (up to cell %(cell)s). Delete the rows and "
+                         "columns outside your table, or save it as .xlsx, and retry."),
+    "check_failed": _("The file could not be checked. Save it again and retry; if it fails again, contact "
+                      "support."),
     "zip_bomb": _("The file unpacks to far more data than it holds (%(what)s). It was refused for safety."),
     "too_many_rows": _("The sheet has more than %(max)s rows. Split it into smaller files."),
     "no_rows": _("The sheet has no product rows under the headers."),
@@ -29,6 +34,11 @@ MESSAGES = {
     "zip_too_large": _("The photo .zip is larger than %(mb)s MB."),
     "zip_too_many": _("The photo .zip holds more than %(max)s files."),
     "zip_duplicate": _("The photo .zip holds two files named %(name)s."),
+    "zip_unsafe_name": _("The photo .zip holds a file with an unsafe name (%(name)s). Put only photos in it, "
+                         "without folders going up."),
+    "zip_encrypted": _("The photo .zip is protected by a password (%(name)s). Make it again without one."),
+    "zip_not_image": _("The photo .zip holds %(name)s, which is not a JPEG, PNG or WebP photo. Put only photos "
+                       "in it (no other files or archives)."),
     # one row: that row is skipped
     "required": _("This value is required."),
     "not_whole_number": _("“%(value)s” is not a whole number (for example 150.000)."),

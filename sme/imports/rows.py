@@ -29,8 +29,11 @@ MAX_VARIANTS = 100
 
 STATUS_WORDS = {
     "draft": ProductStatus.DRAFT, "nhap": ProductStatus.DRAFT, "ban nhap": ProductStatus.DRAFT,
-    "active": ProductStatus.ACTIVE, "dang ban": ProductStatus.ACTIVE, "hoat dong": ProductStatus.ACTIVE,
-    "archived": ProductStatus.ARCHIVED, "luu tru": ProductStatus.ARCHIVED, "ngung ban": ProductStatus.ARCHIVED,
+    # "Đang bán" was the catalog's word before "Đang kinh doanh" (docs/statuses.md): sheets keep working.
+    "active": ProductStatus.ACTIVE, "dang kinh doanh": ProductStatus.ACTIVE, "dang ban": ProductStatus.ACTIVE,
+    "hoat dong": ProductStatus.ACTIVE,
+    "archived": ProductStatus.ARCHIVED, "da luu tru": ProductStatus.ARCHIVED, "luu tru": ProductStatus.ARCHIVED,
+    "ngung ban": ProductStatus.ARCHIVED, "ngung kinh doanh": ProductStatus.ARCHIVED,
 }
 
 

@@ -5,15 +5,20 @@ nothing the second time. The run checks everything first, then writes in ONE tra
 half way, the catalog is exactly as it was (photo files written so far are removed).
 """
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,10 +30,11 @@ from sme.catalog.models import Product, ProductImage, ProductStatus, StockReason
 from sme.catalog.services import description_sanitise, image_add, image_files_delete, product_search_text
 from sme.catalog.stock import StockSet, stock_set_many
 from sme.catalog.text import text_fold
+from sme.jobs import task_enqueue
 
 from .models import ImportJob, ImportStatus
 from .problems import FileRejected, Problem
-from .reading import MAX_FILE_BYTES, PhotoArchive, open_photos, read_sheet, sniff_kind
+from .reading import MAX_FILE_BYTES, PhotoArchive, SheetRows, open_photos, read_sheet, sheet_kind
 from .rows import ParsedRow, parse_rows, variant_matches
 from .stored import StoredRowsInvalid, rows_dump, rows_load
 
@@ -348,48 +354,107 @@ def _photos_of(job: ImportJob) -> PhotoArchive | None:
 
 def import_job_create(*, business: Business, actor: User, sheet: UploadedFile,
                       photos: UploadedFile | None = None) -> ImportJob:
-    """Store the upload and build its preview (import_job_preview). A bad file gives a job in status
-    "rejected" with its file problems; nothing in the catalog changes either way."""
+    """Store the upload and queue its check (import_job_preview in the worker, once this transaction commits):
+    the job waits in status "checking" and the owner watches its progress. What can be told from the first
+    bytes (empty, too large, not a spreadsheet) is refused here at once, and such a file is never stored.
+    Nothing in the catalog changes either way."""
     job = ImportJob(business=business, created_by=actor, source_name=sheet.name[:255],
                     photos_name=(photos.name[:255] if photos else ""))
     try:
         head = sheet.read(8192)
         sheet.seek(0)
-        job.kind = sniff_kind(head, sheet.size, sheet.name)
+        job.kind = sheet_kind(head, sheet.size)
     except FileRejected as exc:
         job.status = ImportStatus.REJECTED
         job.file_problems = [p.as_dict() for p in exc.problems]
         job.finished_at = timezone.now()
         job.save()
         return job
+    job.status = ImportStatus.CHECKING
     job.source.save(f"{job.kind}-{timezone.now():%Y%m%d%H%M%S}.{job.kind}", sheet, save=False)
     if photos is not None:
         job.photos.save("photos.zip", photos, save=False)
     job.save()
-    return import_job_preview(job=job)
+    task_enqueue("sme.imports.tasks.import_job_preview_task", job.pk)
+    return job
 
 
-def import_job_preview(*, job: ImportJob) -> ImportJob:
-    """Read and check the sheet, and plan against the catalog without writing: the owner sees every problem
-    by row and column, and what would be created, updated or left unchanged. The checked rows are stored
-    beside the upload (stored.py) for the run."""
+PREVIEW_READ_PERCENT, PREVIEW_PARSE_PERCENT = 60, 70  # reading the file, then checking rows, then planning
+
+
+def import_job_preview(*, job_id: int) -> ImportJob | None:
+    """The check, in the worker: read and check the sheet (and the photo archive), and plan against the catalog
+    without writing. The owner then sees every problem by row and column, and what would be created, updated
+    or left unchanged. The checked rows are stored beside the upload (stored.py) for the run.
+
+    Only a job in status "checking" is checked (a second delivery of the task finds it done). A hostile or
+    broken file ends as "rejected" with a message in the owner's language, and its upload is removed.
+    """
+    job = ImportJob.objects.select_related("business").filter(pk=job_id, status=ImportStatus.CHECKING).first()
+    if job is None:
+        return None
+    percent = _preview_progress_writer(job.pk)
     try:
         photos = _photos_of(job)
-        sheet = read_sheet(job.source.path)
+        sheet = _read_hostile(job.source.path, progress=lambda share: percent(share * PREVIEW_READ_PERCENT))
         rows = parse_rows(sheet)
         del sheet
+        percent(PREVIEW_PARSE_PERCENT)
         checked = rows_dump(rows)  # before planning: the plan adds problems that depend on the catalog of the day
-        plan = import_plan(business=job.business, rows=rows, photos=photos)
+        span = 100 - PREVIEW_PARSE_PERCENT
+        plan = import_plan(business=job.business, rows=rows, photos=photos,
+                           progress=lambda n: percent(PREVIEW_PARSE_PERCENT + span * n / max(len(rows), 1)))
     except FileRejected as exc:
         return _reject(job, exc)
+    except SoftTimeLimitExceeded:
+        logger.warning("Import job %s: the check ran out of time", job.pk)
+        return _reject(job, FileRejected([Problem("check_failed")]))
     job.checked_rows.save("rows.json.gz", ContentFile(checked), save=False)
     job.total_rows = len(rows)
     job.problems = _problems_of(rows)
     job.planned = plan.counts()
     job.activation = plan.activation.as_dict()
+    job.preview_percent = 100
     job.status = ImportStatus.PREVIEW
-    job.save()
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+        checked_rows=job.checked_rows.name, total_rows=job.total_rows, problems=job.problems, planned=job.planned,
+        activation=job.activation, preview_percent=100, status=ImportStatus.PREVIEW, updated_at=timezone.now())
+    if not updated:  # discarded or swept while it was being checked
+        job.checked_rows.storage.delete(job.checked_rows.name)
     return job
+
+
+def _read_hostile(path: str, *, progress) -> SheetRows:
+    """read_sheet, with whatever a crafted file can still make a parser raise turned into a clear refusal:
+    MemoryError, RecursionError, and the panics of python-calamine's Rust code (a BaseException)."""
+    try:
+        return read_sheet(path, progress=progress)
+    except FileRejected:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, SoftTimeLimitExceeded):
+        raise
+    except BaseException as exc:  # see the docstring
+        logger.warning("Import sheet %s could not be read: %r", path, exc)
+        raise FileRejected([Problem("file_damaged")]) from exc
+
+
+def _preview_progress_writer(job_id: int) -> Callable[[float], None]:
+    last = {"percent": -1}
+
+    def write(percent: float) -> None:
+        value = min(99, int(percent))
+        if value > last["percent"]:
+            last["percent"] = value
+            ImportJob.objects.filter(pk=job_id).update(preview_percent=value, updated_at=timezone.now())
+
+    return write
+
+
+def import_job_preview_failed(*, job_id: int) -> None:
+    """An unexpected crash of a check: the job is refused (the owner is told to retry) and its upload removed."""
+    job = ImportJob.objects.filter(pk=job_id, status=ImportStatus.CHECKING).first()
+    if job is not None:
+        _reject(job, FileRejected([Problem("check_failed")]))
 
 
 def _reject(job: ImportJob, exc: FileRejected) -> ImportJob:
@@ -402,26 +467,32 @@ def _reject(job: ImportJob, exc: FileRejected) -> ImportJob:
 
 
 def _files_delete(job: ImportJob) -> None:
-    for f in (job.source, job.photos, job.checked_rows):
+    """Delete the job's uploaded sheet, photo archive and checked rows, and forget their names."""
+    names = {}
+    for field_name in ("source", "photos", "checked_rows"):
+        f = getattr(job, field_name)
         if f and f.name:
             f.storage.delete(f.name)
+            names[field_name] = ""
+    if names and job.pk:
+        ImportJob.objects.filter(pk=job.pk).update(**names)
+        for field_name in names:
+            setattr(job, field_name, "")
 
 
 def import_job_confirm(*, job: ImportJob) -> bool:
     """Queue a previewed job for the background run. Returns False if it was not waiting (idempotent)."""
-    from .tasks import import_job_run_task
-
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
         status=ImportStatus.QUEUED, stage="queued", processed_rows=0, updated_at=timezone.now()
     )
     if claimed:
-        transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+        task_enqueue("sme.imports.tasks.import_job_run_task", job.pk)
     return bool(claimed)
 
 
 def import_job_discard(*, job: ImportJob) -> bool:
-    """Drop a previewed job and its files. Returns False when it was not waiting for confirmation."""
-    discarded = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+    """Drop a job being checked or previewed, and its files. Returns False when it was not waiting."""
+    discarded = ImportJob.objects.filter(pk=job.pk, status__in=[ImportStatus.CHECKING, ImportStatus.PREVIEW]).update(
         status=ImportStatus.DISCARDED, finished_at=timezone.now()
     )
     if discarded:
@@ -497,7 +568,7 @@ def _checked_rows(job: ImportJob, progress: Callable[[int], None]) -> list[Parse
         else:
             ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
             return rows
-    sheet = read_sheet(job.source.path, progress=lambda n: progress(n // 2))
+    sheet = _read_hostile(job.source.path, progress=None)
     ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
     return parse_rows(sheet)
 
@@ -522,3 +593,91 @@ def import_job_mark_failed(*, job_id: int, error_code: str) -> None:
         job = ImportJob.objects.filter(pk=job_id).first()
         if job is not None:
             _checked_rows_delete(job)
+
+
+# --- Retention of uploads --------------------------------------------------------------------------
+
+
+def _with_files() -> Q:
+    return ~Q(source="") | ~Q(photos="") | ~Q(checked_rows="")
+
+
+def import_uploads_delete(*, jobs: QuerySet[ImportJob]) -> int:
+    """Delete the uploaded sheets, photo archives and checked rows of ``jobs``; a job still waiting for its
+    check or its confirmation is ended (it cannot run without its file). The jobs themselves (status, counts,
+    problems) stay. Returns how many jobs had files."""
+    count = 0
+    for job in jobs.filter(_with_files()).iterator():
+        ImportJob.objects.filter(pk=job.pk, status__in=[ImportStatus.CHECKING, ImportStatus.PREVIEW]).update(
+            status=ImportStatus.DISCARDED, finished_at=timezone.now())
+        ImportJob.objects.filter(pk=job.pk, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+            status=ImportStatus.FAILED, error_code="expired", stage="", finished_at=timezone.now())
+        _files_delete(job)
+        count += 1
+    return count
+
+
+def import_uploads_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """The hourly sweep: uploads older than IMPORTS_UPLOAD_RETENTION_DAYS are deleted (ASVS 8.3.x: data kept
+    no longer than needed), and checks a worker lost (still "checking" after the task time limit) are refused
+    with a message and their upload removed."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.IMPORTS_UPLOAD_RETENTION_DAYS)
+    expired = import_uploads_delete(jobs=ImportJob.objects.filter(created_at__lt=cutoff))
+    lost_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 600)
+    lost = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.CHECKING, updated_at__lt=lost_before):
+        _reject(job, FileRejected([Problem("check_failed")]))
+        lost += 1
+    if expired or lost:
+        logger.info("Import uploads: %s expired, %s lost checks refused", expired, lost)
+    return {"expired": expired, "lost": lost}
+
+
+def import_uploads_delete_for_user(*, user: User) -> int:
+    """On erasure of ``user``'s personal data: delete every upload they made."""
+    return import_uploads_delete(jobs=ImportJob.objects.filter(created_by=user))
+
+
+def import_job_files_delete_on_commit(*, job: ImportJob) -> None:
+    """A deleted job (its business deleted): delete its files once the deletion is committed."""
+    names = [(f.storage, f.name) for f in (job.source, job.photos, job.checked_rows) if f and f.name]
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+
+
+# --- watchdog: a run that stopped moving ------------------------------------------------------------
+TIMED_OUT = "timed_out"
+
+
+def import_job_is_slow(*, job: ImportJob) -> bool:
+    """Queued or running, and nothing moved for JOB_SLOW_SECONDS: the owner's page says it is slower than
+    usual (it may still finish)."""
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return False
+    return (timezone.now() - job.updated_at).total_seconds() > settings.JOB_SLOW_SECONDS
+
+
+def import_jobs_fail_stalled() -> int:
+    """Fail every job queued or running that has not moved for JOB_STALL_SECONDS (its worker died, or its
+    message was lost): the owner sees an error with a "Try again" button instead of a bar stuck at 0%.
+    Idempotent; returns how many jobs it failed. The catalog is unchanged: a run writes in one transaction."""
+    cutoff = timezone.now() - timedelta(seconds=settings.JOB_STALL_SECONDS)
+    ids = list(ImportJob.objects.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
+                                        updated_at__lt=cutoff).values_list("pk", flat=True))
+    for job_id in ids:
+        import_job_mark_failed(job_id=job_id, error_code=TIMED_OUT)
+    return len(ids)
+
+
+def import_job_retry(*, job: ImportJob) -> bool:
+    """Queue a job that failed (timed out or crashed) again, from its sheet. Returns False when it had not
+    failed or its sheet is gone (the owner uploads it again)."""
+    if not (job.source and job.source.name and job.source.storage.exists(job.source.name)):
+        return False
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.QUEUED, stage="queued", processed_rows=0, error_code="", finished_at=None,
+        updated_at=timezone.now())
+    if claimed:
+        task_enqueue("sme.imports.tasks.import_job_run_task", job.pk)
+    return bool(claimed)

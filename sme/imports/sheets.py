@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sme.businesses.models import Business
 from sme.catalog.models import Category, ProductStatus
 from sme.catalog.selectors import variant_list_for_business
+from sme.sheet_safety import sheet_row
 
 from .columns import COLUMNS, TEXT_KEYS
 from .problems import column_label, problem_message
@@ -107,8 +108,8 @@ def _notes_rows() -> list[list]:
 def _categories_rows() -> list[list]:
     rows: list[list] = [["Mã / Code", "Tên", "Name"]]
     rows.extend([c.code, c.name_vi, c.name_en] for c in Category.objects.all())
-    rows += [[], ["Trạng thái / Status", "", ""], ["draft", "Nháp", "Draft"], ["active", "Đang bán", "Active"],
-             ["archived", "Lưu trữ", "Archived"]]
+    rows += [[], ["Trạng thái / Status", "", ""], ["draft", "Nháp", "Draft"], ["active", "Đang kinh doanh", "Active"],
+             ["archived", "Đã lưu trữ", "Archived"]]
     return rows
 
 
@@ -124,7 +125,7 @@ def _small_sheet(wb: Workbook, title: str, widths: list[int], rows: list[list]) 
             if number == 0:
                 cell.font = Font(bold=True)
             cells.append(cell)
-        ws.append(cells)
+        ws.append(sheet_row(ws, cells))
 
 
 def _workbook(rows: Iterable[dict], *, extra_label: str | None = None, extra_values: Iterable[str] = ()) -> bytes:
@@ -138,7 +139,7 @@ def _workbook(rows: Iterable[dict], *, extra_label: str | None = None, extra_val
         row = _data_row(ws, values)
         if extra_label:
             row.append(next(extras, ""))
-        ws.append(row)
+        ws.append(sheet_row(ws, row))
     _small_sheet(wb, NOTES_SHEET, [26, 18, 70, 70], _notes_rows())
     _small_sheet(wb, CATEGORIES_SHEET, [18, 34, 34], _categories_rows())
     out = io.BytesIO()

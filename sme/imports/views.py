@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
+from accounts.models import AuditAction
 from sme.businesses.context import business_required
 
 from . import selectors
@@ -15,7 +17,13 @@ from .forms import UploadForm
 from .models import ImportStatus
 from .problems import activation_messages, column_label, problem_message
 from .sample import SAMPLE_PATH
-from .services import import_job_confirm, import_job_create, import_job_discard
+from .services import (
+    import_job_confirm,
+    import_job_create,
+    import_job_discard,
+    import_job_is_slow,
+    import_job_retry,
+)
 from .sheets import export_workbook, report_workbook, template_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,6 +63,8 @@ def sample_download(request):
 @business_required
 def export_download(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    audit_record(action=AuditAction.EXPORT_CATALOG, actor=request.user, target=request.business.display_name,
+                 details={"business_id": request.business.pk}, request=request)
     return _xlsx(export_workbook(business=request.business), f"danh-muc-{stamp}.xlsx")
 
 
@@ -78,6 +88,7 @@ def job_detail(request, job_id: int):
         "problems": _problem_rows(job),
         "problem_count": len(job.problems),
         "failed_row_count": len({p.get("row") for p in job.problems if p.get("row")}),
+        "slow": import_job_is_slow(job=job),
     })
 
 
@@ -99,6 +110,17 @@ def job_discard(request, job_id: int):
     return redirect("imports:home")
 
 
+@require_POST
+@business_required
+def job_retry(request, job_id: int):
+    job = selectors.import_job_get(business=request.business, job_id=job_id)
+    if import_job_retry(job=job):
+        messages.success(request, _("The import was started again."))
+    else:
+        messages.info(request, _("This import cannot be started again: upload the sheet again."))
+    return redirect("imports:job_detail", job_id=job.pk)
+
+
 @business_required
 def job_status(request, job_id: int):
     """Small JSON polled by imports/progress.js."""
@@ -111,6 +133,8 @@ def job_status(request, job_id: int):
         "total": job.total_rows,
         "percent": job.percent,
         "finished": job.is_finished,
+        "waiting": job.is_waiting,
+        "slow": import_job_is_slow(job=job),
         "url": reverse("imports:job_detail", args=[job.pk]),
     })
 

@@ -36,3 +36,22 @@ def test_demo_totp_prints_a_code_the_officer_can_sign_in_with(capsys):
 
     authenticator = Authenticator.objects.get(user__email="officer@demo.dongthap.local", type="totp")
     assert TOTP(authenticator).validate_code(code)
+
+
+@pytest.mark.parametrize(("email", "password", "page"), [
+    ("officer@demo.dongthap.local", "demo-officer-2026", "/officer/"),
+    ("editor@demo.dongthap.local", "demo-editor-2026", "/admin/"),
+])
+def test_the_demo_officer_and_editor_sign_in_with_password_and_demo_totp_code(client, capsys, email, password, page):
+    # given `make run`'s demo data
+    call_command("seed_demo")
+    capsys.readouterr()
+
+    # when they sign in with the printed password, then the code demo_totp prints
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    call_command("demo_totp", email)
+    client.post("/accounts/2fa/authenticate/", {"code": capsys.readouterr().out.strip()})
+
+    # then their area opens
+    assert client.get(page).status_code == 200

@@ -15,6 +15,7 @@ SIGNUP = {
     "full_name": "Nguyễn Thị Hoa",
     "password1": "sen-thap-muoi-2026",
     "password2": "sen-thap-muoi-2026",
+    "accept_terms": "on",
 }
 
 

@@ -43,7 +43,7 @@ def province(db) -> Province:
     - F (Sa Đéc ward): Postmart declaration approved on D-2: declared.
     - G: on the platform, not on the register, live listing: not counted.
     - H (Sa Đéc ward): on the register only (no platform business): not online.
-    - I: register entry whose old commune (Phường 3, Sa Đéc) was split: ward "to resolve".
+    - I: register entry whose old commune (Xã Gáo Giồng) was divided between two new ones: ward "to resolve".
     - J (Lai Vung): listing published on D+1: not live on D.
     - K: a large enterprise (not an SME) with a live listing: left out.
     """
@@ -74,10 +74,10 @@ def province(db) -> Province:
     b["G"] = BusinessFactory(ward=lai_vung)
     listing(b["G"], published=local(D - datetime.timedelta(days=20)))
     RegisterEntryFactory(identifier="0100109106", name="Doanh nghiệp H chưa lên sàn", ward=sa_dec)
-    old_commune = AdministrativeUnit.objects.legacy_communes().get(code="29902")
+    old_commune = AdministrativeUnit.objects.legacy_communes().get(code="30079")
     RegisterEntryFactory(identifier="0100100079", name="Doanh nghiệp I địa chỉ cũ", ward=None,
                          legacy_commune=old_commune, legacy_district=old_commune.parent, needs_address_review=True,
-                         ward_candidates=["29905", "29869"])
+                         ward_candidates=["30088", "30025"])
     b["J"] = BusinessFactory(ward=lai_vung)
     on_register(b["J"])
     listing(b["J"], published=local(D + datetime.timedelta(days=1), 8))

@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.roles import Role
 from adoption.models import DeclarationStatus, DeclaredShop, RegisterEntry, RegisterStatus, ShopChannel
-from marketplace_connectors import order_sync
+from marketplace_connectors import sync
 from marketplace_connectors.base import OrderStatus, RemoteOrder, RemoteOrderLine
 from marketplace_connectors.models import (
     AccountStatus,
@@ -106,7 +106,7 @@ def order(business: Business, *, placed: datetime.datetime, marketplace: str = "
         marketplace_status=str(status).upper(), created_at=placed, updated_at=placed + datetime.timedelta(minutes=5),
         lines=(RemoteOrderLine(sku="XOAI-1", quantity=1, unit_price_vnd=120_000, status=OrderStatus(status)),),
     )
-    created, _changed = order_sync.order_apply(account=shop(business, marketplace), remote=remote)
+    created, _changed = sync.order_apply(account=shop(business, marketplace), remote=remote)
     return created
 
 

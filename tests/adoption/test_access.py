@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from adoption.indicator import snapshot_store
 from adoption.models import ApiToken, DeclarationStatus
 from adoption.services import api_token_create, api_token_revoke
 from tests.factories import UserFactory, owner_user
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 OFFICER_PAGES = ["adoption:dashboard", "adoption:funnel", "adoption:drilldown", "adoption:register_home",
                  "adoption:register_matching", "adoption:register_review", "adoption:declarations",
-                 "adoption:targets", "adoption:tokens"]
+                 "adoption:targets", "adoption:tokens", "adoption:methods", "adoption:ownership_claims"]
 
 
 @pytest.mark.parametrize("name", OFFICER_PAGES)
@@ -58,6 +60,23 @@ def test_owner_cannot_decide_a_declaration_and_nothing_changes(client):
     assert not shop.events.exists()
 
 
+def test_an_owner_cannot_withdraw_another_business_s_declaration_or_an_officer_s_way(client):
+    # given: a declaration of business A; the owner of business B
+    from sme.businesses.models import MemberRole, Membership
+
+    shop = declaration(BusinessFactory(), status=DeclarationStatus.APPROVED, decided=timezone.now())
+    stranger = owner_user()
+    Membership.objects.create(business=BusinessFactory(), user=stranger, role=MemberRole.OWNER)
+    client.force_login(stranger)
+
+    # when / then: the owners' URL answers 404 for a stranger's id, the officers' one 403
+    assert client.post(reverse("adoption_owner:declared_shop_withdraw", args=[shop.pk])).status_code == 404
+    assert client.post(reverse("adoption:declaration_withdraw", args=[shop.pk]),
+                       {"reason": "x"}).status_code == 403
+    shop.refresh_from_db()
+    assert shop.status == DeclarationStatus.APPROVED and shop.withdrawn_at is None
+
+
 def test_owner_cannot_see_evidence_or_exports(client):
     shop = declaration(BusinessFactory())
     client.force_login(owner_user())
@@ -70,6 +89,7 @@ def test_api_needs_a_valid_unrevoked_token_of_an_officer(client):
     user = officer()
     record, token = api_token_create(user=user, name="Metabase")
     url = reverse("adoption:api_indicator")
+    snapshot_store(day=timezone.localdate())
 
     # when / then
     assert client.get(url).status_code == 401

@@ -13,6 +13,7 @@ from adoption.models import (
     DeclaredShop,
     RegisterEntry,
     RegisterEntryHistory,
+    SnapshotJob,
     SnapshotRow,
     SnapshotRun,
 )
@@ -24,8 +25,8 @@ from .factories import officer
 pytestmark = pytest.mark.django_db
 
 MODELS = ("registerentry", "registerimport", "declaredshop", "declarationevent", "adoptiontarget",
-          "adoptiontargetversion", "snapshotrun", "snapshotrow", "apitoken")
-READ_ONLY = ("registerentry", "declaredshop", "snapshotrun", "snapshotrow", "apitoken")
+          "adoptiontargetversion", "snapshotrun", "snapshotrow", "snapshotjob", "apitoken")
+READ_ONLY = ("registerentry", "declaredshop", "snapshotrun", "snapshotrow", "snapshotjob", "apitoken")
 
 
 def superuser():
@@ -37,12 +38,15 @@ def superuser():
 @pytest.fixture
 def records(province):
     snapshot_store(day=province.day)
+    SnapshotJob.objects.create(day=province.day, status="done", progress=100, requested_at=SnapshotRun.objects.get(
+        ).computed_at)
     api_token_create(user=province.officer, name="Superset")
     return {
         "registerentry": RegisterEntry.objects.first(),
         "declaredshop": DeclaredShop.objects.first(),
         "snapshotrun": SnapshotRun.objects.get(),
         "snapshotrow": SnapshotRow.objects.first(),
+        "snapshotjob": SnapshotJob.objects.get(),
         "apitoken": ApiToken.objects.get(),
         "adoptiontarget": AdoptionTarget.objects.first(),
     }

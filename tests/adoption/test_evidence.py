@@ -98,7 +98,7 @@ def test_the_drilldown_shows_an_sme_online_through_an_order_with_the_order_as_la
 
     # then
     assert [(r.member.business_id, r.verified, r.channels, r.last_activity) for r in rows] == [
-        (business.pk, True, "lazada", placed)]
+        (business.pk, True, "Lazada", placed)]
 
 
 # --- listings, from the status log ---------------------------------------------------------------------

@@ -147,10 +147,10 @@ def test_a_newcomer_of_a_later_register_is_not_counted_before_its_date(django_ca
 
 
 def test_resolving_an_old_address_also_places_the_earlier_states(django_capture_on_commit_callbacks):
-    # given: old Phường 3 of Sa Đéc (split between two new wards), in two registers; the company was
+    # given: old Xã Gáo Giồng (divided between two new communes), in two registers; the company was
     # suspended in the newer one
     user = officer()
-    split = "0100101192,Công ty TNHH Phường 3,TNHH 2TV,,867,29902,G,siêu nhỏ,{status}"
+    split = "0100101192,Công ty TNHH Gáo Giồng,TNHH 2TV,,873,30079,G,siêu nhỏ,{status}"
     imported(user, register_file(datetime.date(2025, 12, 31), split.format(status="đang hoạt động")),
              django_capture_on_commit_callbacks)
     imported(user, register_file(datetime.date(2026, 6, 30), split.format(status="tạm ngừng")),
@@ -158,11 +158,11 @@ def test_resolving_an_old_address_also_places_the_earlier_states(django_capture_
     assert counts(datetime.date(2026, 1, 1))[(SME, WARD, "unresolved")] == (1, 0, 0)
 
     # when
-    register_entry_resolve_address(entry=RegisterEntry.objects.get(), ward=ward("29905"), actor=user)
+    register_entry_resolve_address(entry=RegisterEntry.objects.get(), ward=ward("30088"), actor=user)
 
     # then: the earlier day counts the company in the ward a person chose
     january = counts(datetime.date(2026, 1, 1))
-    assert january[(SME, WARD, "29905")] == (1, 0, 0)
+    assert january[(SME, WARD, "30088")] == (1, 0, 0)
     assert (SME, WARD, "unresolved") not in january
 
 

@@ -24,7 +24,7 @@ ROWS = [
     "0100109106,Công ty TNHH Xoài Cao Lãnh,TNHH 1TV,29869,,,A,nhỏ,đang hoạt động,Sở KH&ĐT,31/12/2025",
     "087186000999,Hộ kinh doanh Bánh Phồng Tôm,hộ kinh doanh,29905,,,C,,đang hoạt động,Thuế,2025-12-31",
     "0100100079,Công ty CP Sen Tháp Mười,cổ phần,,872,,C,vừa,tạm ngừng,Sở KH&ĐT,2025-12-31",
-    "0100101192,Công ty TNHH Phường 3,TNHH 2TV,,867,29902,G,siêu nhỏ,giải thể,Sở KH&ĐT,2025-12-31",
+    "0100101192,Công ty TNHH Gáo Giồng,TNHH 2TV,,873,30079,G,siêu nhỏ,giải thể,Sở KH&ĐT,2025-12-31",
 ]
 
 
@@ -67,11 +67,11 @@ def test_preview_writes_nothing_then_confirm_imports_and_converts_old_addresses(
     # a whole old district without a commune cannot be placed: flagged with its candidates
     lotus = RegisterEntry.objects.get(identifier="0100100079")
     assert lotus.needs_address_review and lotus.ward is None and len(lotus.ward_candidates) > 1
-    # old Phường 3 of Sa Đéc was split between two new wards: flagged, not guessed
+    # old Xã Gáo Giồng was divided between two new communes (Resolution 1663): flagged, not guessed
     split = RegisterEntry.objects.get(identifier="0100101192")
     assert split.needs_address_review and split.ward is None
-    assert set(split.ward_candidates) == {"29905", "29869"}
-    assert split.legacy_commune.code == "29902" and split.status == RegisterStatus.DISSOLVED
+    assert set(split.ward_candidates) == {"30088", "30025"}
+    assert split.legacy_commune.code == "30079" and split.status == RegisterStatus.DISSOLVED
 
 
 def test_importing_the_same_file_twice_changes_nothing(django_capture_on_commit_callbacks):
@@ -99,7 +99,7 @@ def test_a_resolved_old_address_survives_a_reimport(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         run_import(user, text)
     entry = RegisterEntry.objects.get(identifier="0100101192")
-    register_entry_resolve_address(entry=entry, ward=ward("29905"), actor=user)
+    register_entry_resolve_address(entry=entry, ward=ward("30088"), actor=user)
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,17 +108,17 @@ def test_a_resolved_old_address_survives_a_reimport(django_capture_on_commit_cal
 
     # then
     entry.refresh_from_db()
-    assert entry.ward.code == "29905" and not entry.needs_address_review
+    assert entry.ward.code == "30088" and not entry.needs_address_review
     assert second.summary["unchanged"] == 1
 
 
 def test_resolving_to_a_ward_that_is_not_a_candidate_is_refused():
     from django.core.exceptions import ValidationError
 
-    old = AdministrativeUnit.objects.legacy_communes().get(code="29902")
+    old = AdministrativeUnit.objects.legacy_communes().get(code="30079")
     entry = RegisterEntry.objects.create(identifier="0100101192", name="X", legal_form=LegalForm.LLC_ONE_MEMBER,
                                          legacy_commune=old, needs_address_review=True,
-                                         ward_candidates=["29905", "29869"])
+                                         ward_candidates=["30088", "30025"])
     with pytest.raises(ValidationError):
         register_entry_resolve_address(entry=entry, ward=ward("30226"), actor=officer())
     entry.refresh_from_db()
@@ -243,3 +243,22 @@ def test_upload_page_previews_and_confirm_page_imports(client, django_capture_on
     assert 'data-count="created">1<' in preview.content.decode()
     assert RegisterEntry.objects.count() == 1
     assert 'id="import-summary"' in done.content.decode()
+
+
+def test_the_register_s_contact_e_mail_is_read_and_a_file_without_it_keeps_it(django_capture_on_commit_callbacks):
+    # given a file with a contact e-mail column (one address unreadable)
+    user = officer()
+    with_email = (HEADER.rstrip("\n") + ",Email\n" + ROWS[0] + ",LienHe@XoaiCaoLanh.example.vn\n"
+                  + ROWS[1] + ",không có\n")
+
+    # when it is imported, then a file without the column
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(user, with_email)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = run_import(user, HEADER + ROWS[0])
+    second.refresh_from_db()
+
+    # then the address is kept lower-cased, the unreadable one left out without skipping its business
+    assert RegisterEntry.objects.get(identifier="0100109106").contact_email == "lienhe@xoaicaolanh.example.vn"
+    assert RegisterEntry.objects.get(identifier="087186000999").contact_email == ""
+    assert second.summary["unchanged"] == 1

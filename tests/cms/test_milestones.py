@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cms.choices import Milestone
 from cms.milestones import milestone_evaluator, milestones_evaluate
-from marketplace_connectors import order_sync
+from marketplace_connectors import sync
 from marketplace_connectors.base import OrderStatus, RemoteOrder, RemoteOrderLine
 from marketplace_connectors.models import AccountStatus, ListingBinding, ListingStatus, MarketplaceAccount
 from sme.businesses.models import AdministrativeUnit
@@ -155,13 +155,13 @@ def test_milestones_of_one_business_never_count_for_another():
 
 
 def placed_order(account, order_id: str, *, placed_at, status=OrderStatus.PENDING):
-    """An order imported the way the connectors import them (order_sync.order_apply)."""
+    """An order imported the way the connectors import them (sync.order_apply)."""
     remote = RemoteOrder(
         external_id=order_id, status=status, marketplace_status=str(status).upper(), created_at=placed_at,
         updated_at=placed_at + timedelta(minutes=1),
         lines=(RemoteOrderLine(sku="SEN-1", quantity=1, unit_price_vnd=85_000, status=status, name="Trà sen"),),
     )
-    order, _changed = order_sync.order_apply(account=account, remote=remote)
+    order, _changed = sync.order_apply(account=account, remote=remote)
     return order
 
 

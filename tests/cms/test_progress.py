@@ -90,7 +90,8 @@ def test_ten_active_products_hint_says_how_many_are_missing():
     state = journey_progress_for_business(business=business).steps[0]
     # then
     assert state.status == StepStatus.IN_PROGRESS
-    assert state.hint == "Bạn có 3 sản phẩm đang bán; cần thêm 7 sản phẩm để hoàn thành bước này."
+    # "active in the catalog", never "on sale" (which is "live on a marketplace": docs/statuses.md)
+    assert state.hint == "Bạn có 3 sản phẩm đang kinh doanh trong danh mục; cần thêm 7 sản phẩm để hoàn thành bước này."
 
 
 def test_legal_form_targeting_changes_what_counts():

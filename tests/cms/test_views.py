@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cms.choices import CompletionRule, Milestone
 from cms.models import ChecklistTick, MarketplaceInterest, StepCompletion
-from marketplace_connectors import order_sync
+from marketplace_connectors import sync
 from marketplace_connectors.base import OrderStatus, RemoteOrder, RemoteOrderLine
 from marketplace_connectors.models import MarketplaceAccount
 from tests.cms.factories import BusinessFactory, add_step, block, checklist, owner_of, product_with_photo
@@ -66,7 +66,7 @@ def test_getting_started_shows_the_first_order_step_done_on_the_day_the_order_wa
     assert 'data-status="not_started"' in client.get(reverse("cms:journey")).content.decode()
     # when the shop's first order is imported (placed at 10:00 on 7 March 2026, Đồng Tháp time)
     placed = datetime(2026, 3, 7, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    order_sync.order_apply(account=account, remote=RemoteOrder(
+    sync.order_apply(account=account, remote=RemoteOrder(
         external_id="260307KX", status=OrderStatus.PENDING, marketplace_status="READY_TO_SHIP", created_at=placed,
         updated_at=placed + timedelta(minutes=1),
         lines=(RemoteOrderLine(sku="SEN-1", quantity=2, unit_price_vnd=85_000, status=OrderStatus.PENDING),)))
@@ -209,7 +209,7 @@ def test_step_page_shows_the_owner_context(client):
     # when
     html = client.get(step.url).content.decode()
     # then
-    assert "Bạn có 3 sản phẩm đang bán; cần thêm 7 sản phẩm để hoàn thành bước này." in html
+    assert "Bạn có 3 sản phẩm đang kinh doanh trong danh mục; cần thêm 7 sản phẩm để hoàn thành bước này." in html
     assert "Bước 1/1" in html
 
 

@@ -10,6 +10,8 @@ from django.conf import settings
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "platform" / "deploy"
 SETTINGS_DIR = REPO / "platform" / "config" / "settings"
+CONNECTORS = REPO / "marketplace_connectors" / "backends"
+OUTREACH_MESSAGING = REPO / "platform" / "outreach" / "messaging"
 
 # env("X"...), env.bool("X"...), env.db("X"...), environ.Env().str("X"...), ...
 ENV_CALL = re.compile(r"""(?:\benv|\bEnv\(\))(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
@@ -30,8 +32,10 @@ UNITS = {"web": "dongthap-sme-web.service", "worker": "dongthap-sme-worker@.serv
 
 
 def settings_variables() -> set[str]:
+    """What the settings read, and what each marketplace's own ``conf.py`` reads (a marketplace's folder
+    holds its settings), and the outreach messaging providers' ``conf.py``."""
     names = set()
-    for path in SETTINGS_DIR.glob("*.py"):
+    for path in [*SETTINGS_DIR.glob("*.py"), *CONNECTORS.glob("*/conf.py"), OUTREACH_MESSAGING / "conf.py"]:
         source = path.read_text()
         names.update(ENV_CALL.findall(source))
         for groups in ENV_LOOKUP.findall(source):
@@ -166,3 +170,31 @@ def test_compose_runs_the_database_redis_and_the_three_processes():
         assert " ".join(PROCESSES[name]) in command, name
         assert services[name]["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:")
     assert services["web"]["environment"]["DATABASE_URL"].startswith("postgres://")
+
+
+def test_the_example_alerts_cover_every_failure_mode_with_metrics_the_platform_exports():
+    """platform/deploy/README.md: one example alert per failure mode of issue 20 (broker down, no worker
+    heartbeat, queue age, job timeouts, marketplace errors, rate-limit waits, 5xx), each on metrics that
+    the code defines (a renamed metric would leave an alert that never fires)."""
+    readme = (DEPLOY / "README.md").read_text()
+    block = readme.split("### One alert per failure mode", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    rules = {rule["alert"]: rule["expr"] for rule in yaml.safe_load(block)["groups"][0]["rules"]}
+    defined = set()
+    for source in [REPO / "platform" / "config" / "metrics.py", REPO / "platform" / "config" / "metrics_view.py",
+                   REPO / "marketplace_connectors" / "metrics.py"]:
+        defined |= set(re.findall(r"""(?:Counter|Gauge|Histogram|GaugeMetricFamily|CounterMetricFamily)\(\s*["'](\w+)["']""",
+                                  source.read_text()))
+    for alert, expr in rules.items():
+        used = set(re.findall(r"\b([a-z][a-z0-9_]*_(?:total|seconds|seconds_bucket|up|waiting))\b", expr))
+        assert used or "probe_success" in expr, alert  # the blackbox exporter's probe of /healthz
+        for metric in used:
+            base = metric.removesuffix("_bucket")
+            assert base in defined or base.removesuffix("_total") in defined, (alert, metric)
+    failure_modes = {
+        "broker down": "celery_broker_up", "no worker heartbeat": "celery_worker_heartbeat_age_seconds",
+        "queue age": "celery_queue_oldest_waiting_seconds", "job timeouts": "jobs_timed_out_total",
+        "marketplace error rate": "marketplace_calls_total", "rate-limit waits": "marketplace_rate_limit_wait_seconds",
+        "5xx rate": 'status="5xx"',
+    }
+    for mode, needle in failure_modes.items():
+        assert any(needle in expr for expr in rules.values()), mode

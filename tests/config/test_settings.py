@@ -14,6 +14,7 @@ GOOD_ENV = {
     "DJANGO_ALLOWED_HOSTS": "sme.dongthap.example",
     "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
     "MARKETPLACE_TOKEN_KEYS": "kq9y0QWq3a8o7cBqbd2zB1rZ0m7qXKQdQnJ3xWk6lVA=",
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
 }
 
 
@@ -27,7 +28,7 @@ def _check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "MARKETPLACE_TOKEN_KEYS"]
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "MARKETPLACE_TOKEN_KEYS", "REDIS_URL"]
 )
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in GOOD_ENV.items() if k != missing}
@@ -49,6 +50,7 @@ def test_settings_default_to_embedded_services(settings):
     if os.environ.get("DATABASE_URL") or os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("this run is configured for PostgreSQL/Redis")
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert settings.CELERY_BROKER_URL == "filesystem://"
+    assert settings.CELERY_BROKER_URL.endswith("/celery-broker.sqlite3")
+    assert settings.CELERY_BROKER_URL.startswith("sqlite:///")
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"

@@ -136,6 +136,7 @@ def test_signing_up_in_vietnamese_sends_a_vietnamese_verification_email(client, 
         "full_name": "Nguyễn Thị Hoa",
         "password1": SIGN_UP_PASSWORD,
         "password2": SIGN_UP_PASSWORD,
+        "accept_terms": "on",
     })
 
     # then
@@ -161,6 +162,7 @@ def test_signing_up_in_english_sends_an_english_verification_email(client, compi
         "full_name": "Tran Van Minh",
         "password1": SIGN_UP_PASSWORD,
         "password2": SIGN_UP_PASSWORD,
+        "accept_terms": "on",
     })
 
     # then
@@ -177,11 +179,12 @@ def test_a_too_short_password_is_refused_in_vietnamese_and_nothing_is_created(cl
         "full_name": "Lê Văn Ngắn",
         "password1": "dt-2026",
         "password2": "dt-2026",
+        "accept_terms": "on",
     })
 
     # then
     assert response.status_code == 200
-    assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 10 ký tự." in response.content.decode()
+    assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 12 ký tự." in response.content.decode()
     assert not User.objects.filter(email="ngan@example.test").exists()
     assert mail.outbox == []
 

@@ -44,9 +44,10 @@ def test_officer_reads_drills_exports_approves_and_the_headline_moves(live_serve
     page.locator("input[name=code]").press("Enter")
     page.wait_for_url("**/me/")
 
-    # then the dashboard shows 1 of 4 SMEs online
+    # then the first visit finds no stored snapshot of today: the page says it is being computed, shows the
+    # job's progress and reloads by itself once the job has run; the dashboard then shows 1 of 4 SMEs online
     page.goto(live_server.url + "/officer/")
-    expect(page.locator("[data-figure=verified-share]")).to_have_text("25,0%")
+    expect(page.locator("[data-figure=verified-share]")).to_have_text("25,0%", timeout=20_000)
     expect(page.locator("[data-figure=online-share]")).to_have_text("25,0%")
     expect(page.locator("[data-figure=gap]")).to_contain_text("2")
 
@@ -63,9 +64,10 @@ def test_officer_reads_drills_exports_approves_and_the_headline_moves(live_serve
     download = page.request.get(live_server.url + href)  # the browser's session, the link's URL
     assert download.headers["content-type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(download.body()))
-    rows = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[2] == "30226"]
-    assert rows and rows[0][4:9] == (4, 1, 25.0, 1, 25.0)
-    assert len(book.sheetnames) == 2
+    sheet = book.worksheets[0]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[2] == "30226"]
+    assert rows and rows[0][5:10] == (4, 1, 0.25, 1, 0.25)
+    assert sheet.freeze_panes == "A2" and len(book.sheetnames) == 2
 
     # and approve the Postmart shop
     page.goto(live_server.url + "/officer/declarations/")

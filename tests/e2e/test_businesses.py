@@ -22,6 +22,7 @@ def sign_up_and_log_in(page, base_url, *, email, full_name, password):
     page.fill("input[name=full_name]", full_name)
     page.fill("input[name=password1]", password)
     page.fill("input[name=password2]", password)
+    page.check("input[name=accept_terms]")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/confirm-email/")
     message = next(m for m in reversed(mail.outbox) if m.to == [email] and "confirm-email" in m.body)

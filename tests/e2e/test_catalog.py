@@ -13,7 +13,7 @@ from config.celery_app import app as celery_app
 from sme.catalog.models import Product, StockMovement
 from sme.imports.models import ImportJob, ImportStatus
 from sme.imports.sample import SAMPLE_PATH, SAMPLE_ROWS
-from sme.imports.services import import_job_run
+from sme.imports.services import import_job_preview, import_job_run
 from tests.factories import DEFAULT_PASSWORD
 from tests.sme.catalog.factories import image_bytes, member
 
@@ -82,7 +82,16 @@ def build_catalog_import_and_export(page, base, business, tmp_path):
     page.get_by_role("link", name="Nhập từ Excel").click()
     page.set_input_files("input[name=sheet]", str(SAMPLE_PATH))
     page.get_by_role("button", name="Kiểm tra tệp").click()
-    expect(page.locator("h2", has_text="Xem trước")).to_be_visible()
+
+    # then the check's progress shows while the file waits for a worker
+    expect(page.locator("h2", has_text="Đang kiểm tra tệp")).to_be_visible()
+    expect(page.locator("progress#import-progress")).to_be_visible()
+    job = ImportJob.objects.get(business=business)
+    assert job.status == ImportStatus.CHECKING
+
+    # when the worker checks it, the page (polling) moves on to the preview by itself
+    import_job_preview(job_id=job.pk)
+    expect(page.locator("h2", has_text="Xem trước")).to_be_visible(timeout=15_000)
     page.get_by_role("button", name="Nhập các dòng không có lỗi").or_(
         page.get_by_role("button", name="Nhập từ tệp", exact=True)).click()
 

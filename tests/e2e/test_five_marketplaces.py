@@ -11,14 +11,15 @@ from playwright.sync_api import expect
 from marketplace_connectors import crypto, tasks
 from marketplace_connectors.base import Capability
 from marketplace_connectors.models import CategoryMapping, ListingBinding, ListingStatus, MarketplaceAccount
-from marketplace_connectors.registry import connector_get, registry_reset
+from marketplace_connectors.registry import connector_codes, connector_get, registry_reset
+from marketplace_sandbox.sandbox import sandbox_start
 from tests.factories import DEFAULT_PASSWORD
 from tests.marketplace_connectors.factories import AccountFactory, owner_membership, rice_category
 from tests.marketplace_connectors.lazada.factories import lazada_product
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CODES = ["shopee", "lazada", "tiktok", "tiki", "woocommerce"]
+CODES = connector_codes()
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def sandboxes(settings, tmp_path):
     started = {}
     for code in CODES:
         registry_reset()
-        sandbox = connector_get(code).sandbox()
+        sandbox = sandbox_start(code)
         for key, value in sandbox.settings.items():
             setattr(settings, key, value)
         started[code] = sandbox
@@ -42,7 +43,7 @@ def sandboxes(settings, tmp_path):
 
 def connect(code, sandbox, business):
     connector = connector_get(code)
-    tokens = connector.exchange_code(params=sandbox.callback_params())
+    tokens = sandbox.connect(connector)
     account = AccountFactory(business=business, marketplace=code, external_shop_id=tokens.shop_id,
                              shop_name=tokens.shop_name or code, logistics_channel_id=sandbox.shipping_channel_id,
                              access_expires_at=tokens.access_expires_at, refresh_expires_at=tokens.refresh_expires_at)
@@ -108,7 +109,7 @@ def test_one_product_on_five_marketplaces_with_an_audit_rejection_and_a_request_
         "shopee": ListingStatus.LIVE, "lazada": ListingStatus.LIVE, "woocommerce": ListingStatus.LIVE,
         "tiktok": ListingStatus.UNDER_REVIEW, "tiki": ListingStatus.UNDER_REVIEW}
     page.goto(f"{base}/marketplaces/{accounts['tiki'].pk}/")
-    expect(page.locator(f"tr[data-product='{product.pk}'] .badge")).to_have_text("Đang chờ duyệt")
+    expect(page.locator(f"tr[data-product='{product.pk}'] .badge")).to_have_text("Sàn đang duyệt")
 
     # when TikTok Shop's reviewers reject it (their decision reaches us as a signed push) ...
     tiktok_listing = ListingBinding.objects.get(account=accounts["tiktok"], product=product)

@@ -31,13 +31,14 @@ def test_owner_connects_shopee_fixes_a_problem_and_publishes_five_products(live_
     page.wait_for_url(re.compile(re.escape(shopee.url) + r"/api/v2/shop/auth_partner.*"))
     page.get_by_role("button", name="Đồng ý ủy quyền").click()
     page.wait_for_url(re.compile(r".*/marketplaces/\d+/$"))
-    expect(page.locator(".messages")).to_contain_text("đã được kết nối")
+    expect(page.locator(".messages")).to_have_text("“Shop thử nghiệm Đồng Tháp” đã được kết nối.")
     account = MarketplaceAccount.objects.get()
 
-    # and try to publish all five: each says what to fix, and nothing is sent to Shopee
+    # and try to publish all five: the run's page says what to fix for each, and nothing is sent to Shopee
     for product in products:
         page.check(f"#product-{product.pk}")
     page.get_by_role("button", name="Đăng các sản phẩm đã chọn").click()
+    page.wait_for_url(re.compile(r".*/marketplaces/\d+/runs/\d+/$"))
     row = page.locator(f"tr[data-product='{products[0].pk}']")
     expect(row.locator(".mkt-error")).to_contain_text("Hãy chọn danh mục Shopee")
     assert shopee.count(path="/api/v2/product/add_item") == 0
@@ -68,4 +69,4 @@ def test_owner_connects_shopee_fixes_a_problem_and_publishes_five_products(live_
     assert sorted(shopee.items_by_sku()) == sorted(p.key for p in products)
     for binding in bindings:
         expect(page.locator(f"#listing-{binding.pk} [data-field=external_id]")).to_have_text(binding.external_id)
-        expect(page.locator(f"#listing-{binding.pk} [data-field=status]")).to_have_text("Đang bán")
+        expect(page.locator(f"#listing-{binding.pk} [data-field=status]")).to_have_text("Đang bán trên sàn")

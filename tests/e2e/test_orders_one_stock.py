@@ -98,6 +98,7 @@ def test_an_order_on_lazada_moves_the_stock_on_shopee_and_shows_in_the_orders_li
 
     # and the order shows in the owner's orders list
     page.goto(base + "/marketplaces/")
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="Đơn hàng").first.click()
     row = page.locator(f"tr[data-order='{order_id}']")
     expect(row).to_contain_text("Lazada")

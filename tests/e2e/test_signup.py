@@ -22,6 +22,7 @@ def test_sign_up_verify_log_in_and_switch_language(live_server, page):
     page.fill("input[name=full_name]", "Phạm Minh Thư")
     page.fill("input[name=password1]", "xoai-cat-hoa-loc-2026")
     page.fill("input[name=password2]", "xoai-cat-hoa-loc-2026")
+    page.check("input[name=accept_terms]")
     page.locator("main form button[type=submit]").click()
 
     # then they are told to verify, and an email with a link arrives

@@ -3,8 +3,8 @@
 import pytest
 
 from marketplace_connectors import crypto
-from marketplace_connectors.backends.shopee.simulator import ShopeeSimulator
 from marketplace_connectors.registry import registry_reset
+from marketplace_sandbox.shopee import ShopeeSimulator
 
 PARTNER_ID = 2001887
 PARTNER_KEY = "test_partner_key"

@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace_connectors import order_sync, sync
+from marketplace_connectors import selectors, sync
 from marketplace_connectors.base import OrderStatus, RemoteOrder, RemoteOrderLine
 from marketplace_connectors.models import (
     ListingStatus,
@@ -58,10 +58,10 @@ def account(db):
 
 
 def test_an_order_takes_its_units_once_however_often_it_is_imported(account):
-    order, changed = order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 3)]))
+    order, changed = sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 3)]))
     assert changed and stock("GAO-0001-1") == 17
     # the same order again (a repeated push, an overlapping import)
-    _order, changed_again = order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 3)]))
+    _order, changed_again = sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 3)]))
     assert not changed_again and stock("GAO-0001-1") == 17
     assert Order.objects.count() == 1
     movement = StockMovement.objects.get(variant__sku="GAO-0001-1", reason=StockReason.ORDER)
@@ -70,10 +70,10 @@ def test_an_order_takes_its_units_once_however_often_it_is_imported(account):
 
 
 def test_a_cancellation_gives_the_units_back_once(account):
-    order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 3), ("GAO-0001-2", 1)]))
+    sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 3), ("GAO-0001-2", 1)]))
     cancelled = remote(lines=[("GAO-0001-1", 3), ("GAO-0001-2", 1)], status=OrderStatus.CANCELLED, minutes=1)
-    order, _ = order_sync.order_apply(account=account, remote=cancelled)
-    order_sync.order_apply(account=account, remote=cancelled)
+    order, _ = sync.order_apply(account=account, remote=cancelled)
+    sync.order_apply(account=account, remote=cancelled)
     assert (stock("GAO-0001-1"), stock("GAO-0001-2")) == (20, 21)
     assert order.status == OrderStatus.CANCELLED
     assert list(order.status_changes.values_list("status", flat=True)) == ["pending", "cancelled"]
@@ -81,34 +81,34 @@ def test_a_cancellation_gives_the_units_back_once(account):
 
 
 def test_a_return_gives_back_only_the_returned_line(account):
-    order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 2), ("GAO-0001-2", 1)]))
+    sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 2), ("GAO-0001-2", 1)]))
     now = timezone.now()
     partly_returned = RemoteOrder(
         external_id="240001", status=OrderStatus.DELIVERED, marketplace_status="delivered,returned",
         created_at=now - dt.timedelta(minutes=5), updated_at=now + dt.timedelta(minutes=2),
         lines=(RemoteOrderLine(sku="GAO-0001-1", quantity=2, unit_price_vnd=50_000, status=OrderStatus.DELIVERED),
                RemoteOrderLine(sku="GAO-0001-2", quantity=1, unit_price_vnd=100_000, status=OrderStatus.RETURNED)))
-    order_sync.order_apply(account=account, remote=partly_returned)
+    sync.order_apply(account=account, remote=partly_returned)
     assert (stock("GAO-0001-1"), stock("GAO-0001-2")) == (18, 21)
 
 
 def test_an_older_version_of_an_order_is_ignored(account):
-    order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)], status=OrderStatus.CANCELLED, minutes=5))
+    sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)], status=OrderStatus.CANCELLED, minutes=5))
     # the "pending" state arrives late (an import overlapping a push)
-    order, changed = order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)], minutes=1))
+    order, changed = sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)], minutes=1))
     assert not changed and order.status == OrderStatus.CANCELLED and stock("GAO-0001-1") == 20
 
 
 def test_the_second_order_for_the_last_unit_is_flagged_oversold_and_stock_stays_at_zero(account):
     stock_adjust(variant=Variant.objects.get(sku="GAO-0001-1"), new_quantity=1, reason=StockReason.MANUAL, actor=None)
-    first, _ = order_sync.order_apply(account=account, remote=remote("A-1", lines=[("GAO-0001-1", 1)]))
+    first, _ = sync.order_apply(account=account, remote=remote("A-1", lines=[("GAO-0001-1", 1)]))
     lazada = AccountFactory(business=account.business, marketplace="lazada", external_shop_id="200001")
-    second, _ = order_sync.order_apply(account=lazada, remote=remote("B-1", lines=[("GAO-0001-1", 1)]))
+    second, _ = sync.order_apply(account=lazada, remote=remote("B-1", lines=[("GAO-0001-1", 1)]))
     assert stock("GAO-0001-1") == 0
     assert not first.oversold and second.oversold
     assert second.lines.get().short == 1 and second.lines.get().stock_held == 0
     # cancelling the oversold order gives back nothing it never took
-    order_sync.order_apply(account=lazada, remote=remote("B-1", lines=[("GAO-0001-1", 1)], status=OrderStatus.CANCELLED, minutes=1))
+    sync.order_apply(account=lazada, remote=remote("B-1", lines=[("GAO-0001-1", 1)], status=OrderStatus.CANCELLED, minutes=1))
     second.refresh_from_db()
     assert stock("GAO-0001-1") == 0 and not second.oversold
 
@@ -127,7 +127,7 @@ def test_two_orders_racing_for_the_last_unit_take_it_once():
     def buy(acc, order_id):
         try:
             barrier.wait(timeout=10)
-            order_sync.order_apply(account=acc, remote=remote(order_id, lines=[("GAO-0001-1", 1)]))
+            sync.order_apply(account=acc, remote=remote(order_id, lines=[("GAO-0001-1", 1)]))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -147,13 +147,13 @@ def test_two_orders_racing_for_the_last_unit_take_it_once():
 def test_orders_placed_before_the_shop_was_connected_do_not_move_stock(account):
     old = remote("OLD-1", lines=[("GAO-0001-1", 4)], created=account.connected_at - dt.timedelta(days=3),
                  status=OrderStatus.DELIVERED)
-    order, _ = order_sync.order_apply(account=account, remote=old)
+    order, _ = sync.order_apply(account=account, remote=old)
     assert not order.moves_stock and stock("GAO-0001-1") == 20
     assert order.lines.get().quantity == 4
 
 
 def test_a_line_whose_sku_is_not_in_the_catalog_is_kept_without_moving_stock(account):
-    order, _ = order_sync.order_apply(account=account, remote=remote(lines=[("NOT-OURS", 2), ("GAO-0001-1", 1)]))
+    order, _ = sync.order_apply(account=account, remote=remote(lines=[("NOT-OURS", 2), ("GAO-0001-1", 1)]))
     unknown = order.lines.get(sku="NOT-OURS")
     assert unknown.variant is None and unknown.stock_held == 0 and not order.oversold
     assert stock("GAO-0001-1") == 19
@@ -162,14 +162,14 @@ def test_a_line_whose_sku_is_not_in_the_catalog_is_kept_without_moving_stock(acc
 def test_another_businesss_sku_is_never_touched(account):
     other = BusinessFactory()
     make_product(other, n=1, image=False)  # the same SKUs, another business
-    order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 2)]))
+    sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 2)]))
     assert Variant.objects.get(business=other, sku="GAO-0001-1").stock == 20
     assert Variant.objects.get(business=account.business, sku="GAO-0001-1").stock == 18
 
 
 def test_order_history_is_recorded_with_marketplace_times(account):
-    order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)]))
-    order_sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)], status=OrderStatus.SHIPPED, minutes=30))
+    sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)]))
+    sync.order_apply(account=account, remote=remote(lines=[("GAO-0001-1", 1)], status=OrderStatus.SHIPPED, minutes=30))
     statuses = list(OrderStatusChange.objects.order_by("changed_at").values_list("status", flat=True))
     assert statuses == ["pending", "shipped"]
 
@@ -193,7 +193,7 @@ def test_an_order_on_another_marketplace_lowers_the_stock_on_shopee(connected, s
     assert shopee_stock(shopee, "GAO-0007-1") == 20
     lazada = AccountFactory(business=connected.business, marketplace="lazada", external_shop_id="200001")
     with django_capture_on_commit_callbacks(execute=True):
-        order_sync.order_apply(account=lazada, remote=remote("LZ-1", lines=[("GAO-0007-1", 5)]))
+        sync.order_apply(account=lazada, remote=remote("LZ-1", lines=[("GAO-0007-1", 5)]))
     assert shopee_stock(shopee, "GAO-0007-1") == 15
     assert VariantBinding.objects.get(variant__sku="GAO-0007-1").last_stock == 15
 
@@ -203,16 +203,16 @@ def test_the_stock_push_sends_only_differences_and_respects_the_buffer(connected
     product = make_product(connected.business, n=8)
     publish(connected, [product], django_capture_on_commit_callbacks)
     calls = len(shopee.calls)
-    assert order_sync.stock_push_account(account_id=connected.pk)["pushed"] == 0
+    assert sync.stock_push_account(account_id=connected.pk)["pushed"] == 0
     assert len(shopee.calls) == calls  # nothing differs: no call at all
     connected.stock_buffer = 5
     connected.save()
     stock_adjust(variant=Variant.objects.get(sku="GAO-0008-2"), new_quantity=3, reason=StockReason.MANUAL, actor=None)
-    assert order_sync.accounts_out_of_step() == [connected.pk]
-    result = order_sync.stock_push_account(account_id=connected.pk)
+    assert selectors.accounts_out_of_step() == [connected.pk]
+    result = sync.stock_push_account(account_id=connected.pk)
     assert result["pushed"] == 2 and result["failed"] == 0
     assert (shopee_stock(shopee, "GAO-0008-1"), shopee_stock(shopee, "GAO-0008-2")) == (15, 0)
-    assert order_sync.accounts_out_of_step() == []
+    assert selectors.accounts_out_of_step() == []
 
 
 def test_a_push_asked_for_while_one_runs_is_not_lost(connected, shopee, django_capture_on_commit_callbacks):
@@ -222,7 +222,7 @@ def test_a_push_asked_for_while_one_runs_is_not_lost(connected, shopee, django_c
     # another worker holds the shop's push
     type(connected).objects.filter(pk=connected.pk).update(stock_push_started_at=timezone.now())
     stock_adjust(variant=Variant.objects.get(sku="GAO-0009-1"), new_quantity=2, reason=StockReason.MANUAL, actor=None)
-    assert order_sync.stock_push_account(account_id=connected.pk)["skipped"] == 1
+    assert sync.stock_push_account(account_id=connected.pk)["skipped"] == 1
     connected.refresh_from_db()
     assert connected.stock_push_requested
 
@@ -242,10 +242,10 @@ def test_listing_status_history_is_kept(connected, shopee, django_capture_on_com
 # --- owner's pages -----------------------------------------------------------------------------------
 def test_owners_see_their_orders_and_not_others(client, account):
     membership = owner_membership(account.business)
-    order, _ = order_sync.order_apply(account=account, remote=remote("MINE-1", lines=[("GAO-0001-1", 2)]))
+    order, _ = sync.order_apply(account=account, remote=remote("MINE-1", lines=[("GAO-0001-1", 2)]))
     stranger_account = AccountFactory(external_shop_id="999")
     make_product(stranger_account.business, n=3, image=False)
-    theirs, _ = order_sync.order_apply(account=stranger_account, remote=remote("THEIRS-1", lines=[("GAO-0003-1", 1)]))
+    theirs, _ = sync.order_apply(account=stranger_account, remote=remote("THEIRS-1", lines=[("GAO-0003-1", 1)]))
     client.force_login(membership.user)
     page = client.get(reverse("marketplaces:order_list")).content.decode()
     assert "#MINE-1" in page and "THEIRS-1" not in page
@@ -256,7 +256,7 @@ def test_owners_see_their_orders_and_not_others(client, account):
 def test_the_orders_list_warns_about_oversold_orders(client, account):
     membership = owner_membership(account.business)
     stock_adjust(variant=Variant.objects.get(sku="GAO-0001-1"), new_quantity=0, reason=StockReason.MANUAL, actor=None)
-    order_sync.order_apply(account=account, remote=remote("OV-1", lines=[("GAO-0001-1", 1)]))
+    sync.order_apply(account=account, remote=remote("OV-1", lines=[("GAO-0001-1", 1)]))
     client.force_login(membership.user)
     page = client.get(reverse("marketplaces:order_list"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert 'id="oversold-alert"' in page
@@ -288,25 +288,54 @@ def test_push_stock_now_is_for_owners(client, account):
     assert "login" in client.post(reverse("marketplaces:stock_push_now"))["Location"]
 
 
-def test_the_owner_picks_the_shipping_channel_of_new_listings(client, connected, shopee):
-    from marketplace_connectors import services
+def test_the_owner_picks_the_shipping_channel_of_new_listings(client, connected, shopee,
+                                                              django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from marketplace_connectors.sync import metadata
 
     membership = owner_membership(connected.business)
     client.force_login(membership.user)
-    channels = services.shipping_channel_choices(account=connected)
+    settings_url = reverse("marketplaces:account_settings", args=[connected.pk])
+    loading_url = reverse("marketplaces:account_settings_loading", args=[connected.pk])
+    calls = len(shopee.calls)
+    # when the owner opens the shop's settings before its shipping channels were fetched
+    with django_capture_on_commit_callbacks() as queued, translation.override("vi"):
+        page = client.get(settings_url, HTTP_ACCEPT_LANGUAGE="vi")
+        again = client.get(settings_url, HTTP_ACCEPT_LANGUAGE="vi")
+    # then the page answers at once without asking Shopee, says the channels are loading, and one task is queued
+    body = page.content.decode()
+    assert page.status_code == 200 and len(shopee.calls) == calls
+    assert "Đang tải các đơn vị vận chuyển của Shopee… Trang này tự cập nhật." in body
+    assert f'data-pending-url="{loading_url}"' in body and 'name="logistics_channel_id"' not in body
+    assert again.status_code == 200 and len(queued) == 1
+    assert client.get(loading_url).json() == {"pending": True}
+    # and the stock buffer can be changed meanwhile, the channel chosen at connection kept
+    client.post(settings_url, {"stock_buffer": "2"})
+    connected.refresh_from_db()
+    assert connected.stock_buffer == 2 and connected.logistics_channel_id == "50011"
+    # when the worker has fetched them
+    queued[0]()
+    assert client.get(loading_url).json() == {"pending": False}
+    channels = metadata.shipping_channel_choices(account=connected)
     assert len(channels) >= 2
     other = next(cid for cid, _name in channels if cid != connected.logistics_channel_id)
-    page = client.get(reverse("marketplaces:account_settings", args=[connected.pk])).content.decode()
-    assert all(name in page for _cid, name in channels)
-    client.post(reverse("marketplaces:account_settings", args=[connected.pk]),
-                {"stock_buffer": "0", "logistics_channel_id": other})
+    # then the page lists them, read from the cache without asking Shopee again
+    calls = len(shopee.calls)
+    with django_capture_on_commit_callbacks() as queued_again:
+        page = client.get(settings_url).content.decode()
+    assert all(name in page for _cid, name in channels) and "data-pending-url" not in page
+    assert len(shopee.calls) == calls and queued_again == []
+    client.post(settings_url, {"stock_buffer": "0", "logistics_channel_id": other})
     connected.refresh_from_db()
     assert connected.logistics_channel_id == other
     # a channel the shop does not have is refused
-    client.post(reverse("marketplaces:account_settings", args=[connected.pk]),
-                {"stock_buffer": "0", "logistics_channel_id": "424242"})
+    client.post(settings_url, {"stock_buffer": "0", "logistics_channel_id": "424242"})
     connected.refresh_from_db()
     assert connected.logistics_channel_id == other
+    # and another business's shop answers 404 on the poll too
+    stranger = AccountFactory(external_shop_id="778")
+    assert client.get(reverse("marketplaces:account_settings_loading", args=[stranger.pk])).status_code == 404
 
 
 def test_on_the_free_plan_stock_follows_only_when_the_owner_pushes(settings, client, connected, shopee,
@@ -317,7 +346,7 @@ def test_on_the_free_plan_stock_follows_only_when_the_owner_pushes(settings, cli
     settings.DEFAULT_PLAN = "free"
     lazada = AccountFactory(business=connected.business, marketplace="lazada", external_shop_id="200002")
     with django_capture_on_commit_callbacks(execute=True):
-        order_sync.order_apply(account=lazada, remote=remote("LZ-F", lines=[("GAO-0011-1", 4)]))
+        sync.order_apply(account=lazada, remote=remote("LZ-F", lines=[("GAO-0011-1", 4)]))
     assert Variant.objects.get(sku="GAO-0011-1").stock == 16
     assert shopee_stock(shopee, "GAO-0011-1") == 20  # Free syncs by hand
     membership = owner_membership(connected.business)

@@ -32,6 +32,7 @@ from marketplace_connectors.models import (
 )
 from marketplace_connectors.registry import connector_get, connector_list, registry_reset
 from marketplace_connectors.selectors import order_list
+from marketplace_sandbox.sandbox import sandbox_start
 from sme.catalog.models import Product, StockReason
 from sme.catalog.selectors import stock_movement_list_for_business, variant_list_for_product
 
@@ -115,7 +116,7 @@ def receiver():
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     yield server.server_address[1], received
     server.shutdown()
     server.server_close()
@@ -128,7 +129,7 @@ def shop(request, settings, db, media, receiver, django_capture_on_commit_callba
     push address set to the receiver under our endpoint's path (Shopee signs the URL)."""
     code = request.param
     registry_reset()
-    sandbox = connector_get(code).sandbox()
+    sandbox = sandbox_start(code)
     try:
         for key, value in sandbox.settings.items():
             setattr(settings, key, value)
@@ -139,7 +140,7 @@ def shop(request, settings, db, media, receiver, django_capture_on_commit_callba
         registry_reset()
         crypto._fernet.cache_clear()
         connector = connector_get(code)
-        tokens = connector.exchange_code(params=sandbox.callback_params())
+        tokens = sandbox.connect(connector)
         account = AccountFactory(
             marketplace=code, external_shop_id=tokens.shop_id, shop_name=tokens.shop_name or code,
             logistics_channel_id=sandbox.shipping_channel_id, access_expires_at=tokens.access_expires_at,

@@ -4,7 +4,7 @@ with the reason, found by the poll or at once by the audit's push notification."
 import pytest
 from django.urls import reverse
 
-from marketplace_connectors import sync
+from marketplace_connectors import selectors, sync
 from marketplace_connectors.models import ListingBinding, ListingStatus, ListingStatusChange
 
 from .factories import make_product, owner_membership
@@ -32,7 +32,7 @@ def publish(account, product, capture):
 def test_a_listing_waits_for_the_audit_then_goes_live(shop, tiktok, django_capture_on_commit_callbacks):  # noqa: F811
     binding = publish(shop, make_product(shop.business, n=1), django_capture_on_commit_callbacks)
     assert binding.status == ListingStatus.UNDER_REVIEW and binding.external_id
-    assert sync.listings_under_review() == [binding.pk]
+    assert selectors.listings_under_review() == [binding.pk]
     assert sync.listing_review_check(binding_id=binding.pk) == ListingStatus.UNDER_REVIEW  # not decided yet
     tiktok.decide_audit(binding.external_id, True)
     with django_capture_on_commit_callbacks(execute=True):

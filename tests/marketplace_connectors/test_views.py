@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from marketplace_connectors.models import (
@@ -67,6 +69,19 @@ def test_callback_with_a_state_from_another_session_connects_nothing(client, sho
     assert shopee.count(path="/api/v2/auth/token/get") == 0
 
 
+def test_callback_with_a_state_in_any_characters_connects_nothing_and_never_fails(client, shopee):
+    # given an owner who pressed Connect (a state is waiting in the session)
+    login_owner(client)
+    for state in ("\u0080", "é" * 40, "\x00", "x" * 5000):
+        client.post(reverse("marketplaces:connect_start", args=["shopee"]))
+        # when the callback comes back with a state that is not ours, in characters a comparison may choke on
+        response = client.get(reverse("marketplaces:connect_callback", args=["shopee"]),
+                              {"state": state, "code": "c", "shop_id": "1"})
+        # then it is refused like any other wrong state
+        assert response.status_code == 302 and response["Location"] == reverse("marketplaces:account_list")
+    assert MarketplaceAccount.objects.count() == 0
+
+
 def test_another_business_account_is_404_and_nothing_changes(client, connected, shopee):
     # given a stranger who owns another business
     login_owner(client)
@@ -109,11 +124,46 @@ def test_publish_selected_shows_what_to_fix_and_publishes_the_rest(client, conne
     bad = ListingBinding.objects.get(product=no_photo)
     assert bad.status == ListingStatus.FAILED and bad.external_id == ""
     assert list(shopee.items_by_sku()) == [ready.key]
+    # the run's page shows both products: one published, one with what to fix
     progress = client.get(reverse("marketplaces:run_progress", args=[connected.pk, run.pk])).json()
-    assert (progress["total"], progress["succeeded"], progress["finished"]) == (1, 1, True)
-    assert progress["listings"][0]["external_id"] == ListingBinding.objects.get(product=ready).external_id
+    assert (progress["total"], progress["succeeded"], progress["failed"], progress["finished"]) == (2, 1, 1, True)
+    by_id = {row["id"]: row for row in progress["listings"]}
+    assert by_id[ListingBinding.objects.get(product=ready).pk]["external_id"] == \
+        ListingBinding.objects.get(product=ready).external_id
+    assert by_id[bad.pk]["error"] == bad.last_error and bad.last_error
+    run_page = client.get(response["Location"]).content.decode()
+    assert bad.last_error.splitlines()[0] in run_page
     listing_page = client.get(reverse("marketplaces:listing_list", args=[connected.pk])).content.decode()
     assert bad.last_error.splitlines()[0] in listing_page
+
+
+def _publish_request_queries(client, account, capture, count: int, offset: int) -> tuple[int, int]:
+    products = [make_product(account.business, n=offset + n, variants=1, image=False) for n in range(count)]
+    with CaptureQueriesContext(connection) as queries, capture() as queued:
+        response = client.post(reverse("marketplaces:listing_publish", args=[account.pk]),
+                               {"product": [p.pk for p in products]})
+    run = SyncRun.objects.latest("pk")
+    assert response.status_code == 302 and len(queued) == run.total  # one task per listing, sent on commit
+    return len(queries), run.total
+
+
+def test_the_publish_request_costs_the_same_for_10_products_as_for_300(client, connected, shopee, settings,
+                                                                        django_capture_on_commit_callbacks):
+    # given an owner on Pro (300 active products) with a mapped category; the marketplace is never asked
+    login_owner(client, connected.business)
+    map_rice(connected)
+    settings.DEFAULT_PLAN = "pro"
+    _publish_request_queries(client, connected, django_capture_on_commit_callbacks, 1, offset=900)  # session set up
+    calls = len(shopee.calls)
+    # when they publish 10 products, then 300 others
+    small, small_total = _publish_request_queries(client, connected, django_capture_on_commit_callbacks, 10, offset=1)
+    large, large_total = _publish_request_queries(client, connected, django_capture_on_commit_callbacks, 300,
+                                                  offset=100)
+    # then both requests record their run with every product, in the same number of queries, and no call
+    assert (small_total, large_total) == (10, 300)
+    assert small == large
+    assert len(shopee.calls) == calls
+    assert ListingBinding.objects.filter(account=connected, status=ListingStatus.PENDING).count() == 311
 
 
 def test_needs_reauth_account_shows_banner_with_reconnect(client):
@@ -124,7 +174,7 @@ def test_needs_reauth_account_shows_banner_with_reconnect(client):
     assert 'role="alert"' in page
 
 
-def test_category_mapping_asks_for_required_attributes(client, connected, shopee):
+def test_category_mapping_asks_for_required_attributes(client, connected, shopee, django_capture_on_commit_callbacks):
     # given
     login_owner(client, connected.business)
     make_product(connected.business, n=1)
@@ -133,7 +183,11 @@ def test_category_mapping_asks_for_required_attributes(client, connected, shopee
 
     url = reverse("marketplaces:category_edit", args=[connected.pk, rice_category().pk])
     # when the owner picks "Gạo" and saves without the mandatory attributes
-    shown = client.post(url, {"external_category_id": "100101", "choose": "1"}).content.decode()
+    # (Shopee's details for it are not cached yet: the page loads them in a task, then shows them)
+    with django_capture_on_commit_callbacks(execute=True):
+        chose = client.post(url, {"external_category_id": "100101", "choose": "1"})
+    assert chose.status_code == 302 and chose["Location"] == f"{url}?external=100101"
+    shown = client.get(chose["Location"]).content.decode()
     missing = client.post(url, {"external_category_id": "100101", "save": "1"})
     saved_without_attributes = CategoryMapping.objects.count()
     saved = client.post(url, {"external_category_id": "100101", "save": "1", "attr_501": "5011", "attr_502": "12 tháng"})

@@ -19,20 +19,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
-CODES = ["shopee", "lazada", "tiktok", "tiki", "woocommerce"]
-# The path of each marketplace's create request.
-CREATE_PATHS = {
-    "shopee": "/api/v2/product/add_item",
-    "lazada": "/product/create",
-    "tiktok": "/product/202309/products",
-    "tiki": "/integration/v2.1/requests",
-    "woocommerce": "/wp-json/wc/v3/products",
-}
 PRODUCTS = 6
-# How long each marketplace takes before it acts on a create, so that the five creates are in flight at once.
-# WooCommerce lists (the lookup by SKU before a create) and creates on the same path, so its lookup is slowed
-# too: the others take longer than its lookup and create together.
-CREATE_LATENCY = {"shopee": 4.0, "lazada": 4.0, "tiktok": 4.0, "tiki": 4.0, "woocommerce": 1.5}
+# How long each marketplace takes before it acts on a create (its sandbox's create path), so that the creates
+# are in flight at once. WooCommerce lists (the lookup by SKU before a create) and creates on the same path, so
+# its lookup is slowed too: the others take longer than its lookup and create together.
+CREATE_LATENCY = 4.0
+CREATE_LATENCY_BY_CODE = {"woocommerce": 1.5}
 
 
 def start_worker(name: str, log: Path, *, prefetch: int = 1) -> subprocess.Popen:
@@ -107,18 +99,20 @@ def main() -> dict:
         SyncKind,
         SyncRun,
     )
-    from marketplace_connectors.registry import connector_get, registry_reset
+    from marketplace_connectors.registry import connector_codes, connector_get, registry_reset
+    from marketplace_sandbox.sandbox import sandbox_start
     from tests.marketplace_connectors.factories import AccountFactory, BusinessFactory, rice_category
     from tests.marketplace_connectors.lazada.factories import lazada_product
 
     logs = Path(os.environ["VAR_DIR"])
+    codes = connector_codes()
     sandboxes, workers = {}, []
     try:
-        # given the five marketplaces, each slow to act on a create, and the connectors pointed at them here and
+        # given every registered marketplace, each slow to act on a create, and the connectors pointed at them here and
         # in the workers' environment
-        for code in CODES:
+        for code in codes:
             registry_reset()
-            sandboxes[code] = connector_get(code).sandbox()
+            sandboxes[code] = sandbox_start(code)
             for key, value in sandboxes[code].settings.items():
                 setattr(settings, key, value)
                 os.environ[key] = str(value)
@@ -127,7 +121,8 @@ def main() -> dict:
         sims = {code: sandbox.simulator for code, sandbox in sandboxes.items()}
         sims["tiktok"].audit_seconds = None  # TikTok Shop's reviewers decide below (Tiki's always wait)
         for code, sim in sims.items():
-            sim.set_faults(latency=CREATE_LATENCY[code], paths=frozenset({CREATE_PATHS[code]}))
+            sim.set_faults(latency=CREATE_LATENCY_BY_CODE.get(code, CREATE_LATENCY),
+                           paths=frozenset({sandboxes[code].create_path}))
         first = start_worker("first", logs / "worker-first.log")  # it starts up while the shops are connected
         workers.append(first)
 
@@ -135,7 +130,7 @@ def main() -> dict:
         business = BusinessFactory()
         accounts = {}
         for code, sandbox in sandboxes.items():
-            tokens = connector_get(code).exchange_code(params=sandbox.callback_params())
+            tokens = sandbox.connect(connector_get(code))
             account = AccountFactory(business=business, marketplace=code, external_shop_id=tokens.shop_id,
                                      shop_name=tokens.shop_name or code, logistics_channel_id=sandbox.shipping_channel_id,
                                      access_expires_at=tokens.access_expires_at,
@@ -154,7 +149,7 @@ def main() -> dict:
         # own, queued first, so each of the worker's 5 threads takes one marketplace), then the other 5 in one
         # run per marketplace; and it is killed once a create is in flight on every marketplace
         for batch in (products[:1], products[1:]):
-            for code in CODES:
+            for code in codes:
                 with transaction.atomic():
                     sync.sync_run_start(account=accounts[code], kind=SyncKind.PUBLISH, product_ids=[p.pk for p in batch])
                 time.sleep(0.005)  # queued messages are ordered by their millisecond
@@ -163,21 +158,21 @@ def main() -> dict:
             return ListingBinding.objects.filter(account=accounts[code], status=ListingStatus.PUBLISHING,
                                                  attempt_started_at__isnull=False, external_id="")
 
-        all_in_flight = wait_for(lambda: all(creating(code).exists() for code in CODES), 90)
+        all_in_flight = wait_for(lambda: all(creating(code).exists() for code in codes), 90)
         time.sleep(0.3)  # the requests reach the marketplaces
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
-        in_flight = {code: list(creating(code).values_list("product__key", flat=True)) for code in CODES}
+        in_flight = {code: list(creating(code).values_list("product__key", flat=True)) for code in codes}
         for sim in sims.values():
             sim.set_faults()
         # and a second worker starts at once and publishes what is still queued (it reserves more messages than
-        # the first, so the filesystem broker's one-second polling does not pace it)
+        # the first, so the broker's polling does not pace it)
         second = start_worker("second", logs / "worker-second.log", prefetch=8)
         workers.append(second)
         # each marketplace finishes the create the dead worker asked for
         created_while_dead = {code: bool(in_flight[code]) and wait_for(
             lambda c=code: all(landed(c, sims[c], {key, *skus[key]}) for key in in_flight[c]), 15)
-            for code in CODES}
+            for code in codes}
         # the beat's sweeper runs once the dead worker's claims are stale (and the second worker has published the
         # rest), finds those listings and queues them again
         dead = list(ListingBinding.objects.filter(status=ListingStatus.PUBLISHING,
@@ -207,7 +202,7 @@ def main() -> dict:
 
         outcome = {"all_in_flight": all_in_flight, "requeued": requeued, "finished": finished,
                    "products": sorted(skus), "markets": {}}
-        for code in CODES:
+        for code in codes:
             listings = remote_listings(code, sims[code])
             held = {sku: sum(sku in listing for listing in listings.values()) for group in skus.values() for sku in group}
             bindings = ListingBinding.objects.filter(account=accounts[code])

@@ -1,6 +1,6 @@
 """Lazada Open Platform (LazOP) HTTP client: the only code that speaks HTTP to Lazada.
 
-Signs every call as documented (marketplaces.md §2.3): every parameter except ``sign`` and files, sorted
+Signs every call as documented (docs/marketplaces/lazada.md, Signing: G-sign, Lazada's "Signature algorithm" guide, docId 108068): every parameter except ``sign`` and files, sorted
 by name, concatenated ``key + value`` after the API path, ``HMAC-SHA256(app_secret)``, UPPER-case hex;
 timestamps in milliseconds; ``sign_method=sha256``. GET parameters go in the query, POST parameters
 form-encoded in the body (multipart when a file is attached), as the official SDK does. Business data
@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import requests
 
@@ -84,7 +85,7 @@ class LazadaClient:
         self.config = config
         self.seller_id = str(seller_id)
         self.access_token = access_token
-        self.session = session or http.session_create()
+        self.session = session or http.session_create(marketplace="lazada")
         self.calls = 0
 
     # --- signing -------------------------------------------------------------------------------
@@ -181,6 +182,11 @@ class LazadaClient:
     def get_category_tree(self, *, language_code: str = "vi_VN") -> list[dict]:
         return self.call("GET", "/category/tree/get", {"language_code": language_code}).get("data") or []
 
+    def category_suggestions(self, *, product_name: str) -> list[dict]:
+        """GetCategorySuggestion (docs/marketplaces/lazada.md): ``categorySuggestions``, best first."""
+        answer = self.call("GET", "/product/category/suggestion/get", {"product_name": product_name})
+        return list((answer.get("data") or {}).get("categorySuggestions") or [])
+
     def get_category_attributes(self, *, category_id: str, language_code: str = "vi_VN") -> list[dict]:
         params = {"primary_category_id": category_id, "language_code": language_code}
         return self.call("GET", "/category/attributes/get", params).get("data") or []
@@ -239,6 +245,26 @@ class LazadaClient:
             if exc.code == "501" and exc.detail:
                 return {"code": "501", "detail": exc.detail, "request_id": exc.request_id}
             raise
+
+    def update_sellable_quantity(self, skus: list[dict]) -> dict:
+        """UpdateSellableQuantity for up to 50 SKUs ``{ItemId, SkuId, SellableQuantity}``: sets what buyers may
+        buy now, leaving units of unpaid and paid orders alone (docs/marketplaces/lazada.md, finding 1). The
+        payload is XML, the only format documented for this API. A mixed batch comes back as the envelope
+        (``code`` "501" with ``detail``), as for UpdatePriceQuantity."""
+        entries = "".join(
+            "<Sku>" + "".join(f"<{key}>{xml_escape(str(value))}</{key}>" for key, value in sku.items()) + "</Sku>"
+            for sku in skus)
+        payload = f"<Request><Product><Skus>{entries}</Skus></Product></Request>"
+        try:
+            return self.call("POST", "/product/stock/sellable/update", {"payload": payload})
+        except LazadaError as exc:
+            if exc.code == "501" and exc.detail:
+                return {"code": "501", "detail": exc.detail, "request_id": exc.request_id}
+            raise
+
+    def get_brands(self, *, start_row: int = 0, page_size: int = 200) -> dict:
+        """GetBrandByPages: one page of the country's brands (ids differ per country), at most 200."""
+        return self.call("GET", "/category/brands/query", {"startRow": start_row, "pageSize": page_size}).get("data") or {}
 
     def deactivate_product(self, *, item_id: str) -> dict:
         body = json.dumps({"Request": {"Product": {"ItemId": item_id}}}, separators=(",", ":"))

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,37 +23,47 @@ from django.utils.translation import gettext_lazy
 from marketplace_connectors.base import (
     AttributeSpec,
     BatchOutcome,
-    Capability,
     CategoryNode,
     Connector,
+    CreatedListing,
     Credentials,
     ListingDraft,
-    LogisticsChannel,
+    OAuthConnection,
+    OrderImport,
     PriceStockUpdate,
+    PublishPlan,
     PublishResult,
     PushEvent,
+    PushNotifications,
     PushRejected,
     RemoteListing,
     RemoteOrder,
     TokenSet,
     ValidationProblem,
 )
+from marketplace_connectors.crypto import secret_equals
 from marketplace_connectors.errors import AuthError, PermanentError
 
 from .._common import owner_error
 from . import mappers
 from .client import SELLER_SKU_DUPLICATE_CODES, LazadaClient, LazadaError, lazada_push_signature
-from .conf import SANDBOX_APP_KEY, SANDBOX_APP_SECRET, lazada_config
+from .conf import lazada_config
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 INPUT_TYPES = {"singleSelect": "select", "enumInput": "select", "multiSelect": "multi_select",
                "multiEnumInput": "multi_select"}
-SHIPPING_CHANNEL = "lazada"  # Lazada chooses the carrier itself: one channel, always enabled
 ITEM_MISSING_CODES = {"208", "207", "4137", "EDIT_ITEM_NOT_BELONG_SELLER"}
 PAGE_SIZE = 50  # GetProducts: "The maximum is 50"
 MAX_OFFSET = 10_000
 ORDER_PAGE_SIZE = 100  # GetOrders: at most 100
 ORDER_MISSING_CODES = {"16", "E016"}  # "Invalid Order ID"
+# SKU-level fields the connector fills itself (CreateProduct Skus.Sku); other SKU-level attributes are asked
+SKU_SYSTEM_ATTRIBUTES = {"SellerSku", "price", "quantity", "special_price", "special_from_date", "special_to_date",
+                         "package_weight", "package_length", "package_width", "package_height", "package_content",
+                         "Images", "color_thumbnail", "tax_class"}
+BRAND_PAGE_SIZE = 200  # GetBrandByPages: at most 200
+BRAND_CACHE_SECONDS = 24 * 3600
+CATEGORY_CACHE_SECONDS = 3600
 
 
 def iso(moment: dt.datetime) -> str:
@@ -61,27 +71,9 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(VN).isoformat(timespec="seconds")
 
 
-class LazadaConnector(Connector):
+class LazadaConnector(Connector, OAuthConnection, OrderImport, PushNotifications):
     code = "lazada"
     display_name = gettext_lazy("Lazada")
-    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.PUSH})
-
-    def sandbox(self):
-        """The simulator on a free loopback port with the settings pointing the connector at it."""
-        from marketplace_connectors.base import Sandbox
-
-        from .simulator import LazadaSimulator
-
-        sim = LazadaSimulator(app_key=SANDBOX_APP_KEY, app_secret=SANDBOX_APP_SECRET).start()
-        return Sandbox(
-            simulator=sim,
-            settings={"LAZADA_API_HOST": f"{sim.url}/rest", "LAZADA_AUTH_HOST": f"{sim.url}/rest",
-                      "LAZADA_AUTHORIZE_URL": f"{sim.url}/oauth/authorize", "LAZADA_APP_KEY": SANDBOX_APP_KEY,
-                      "LAZADA_APP_SECRET": SANDBOX_APP_SECRET},
-            callback_params=lambda: {"code": sim.issue_code()[0]},
-            category_id="10000101", attribute_values={"origin": ["Việt Nam"], "shelf_life": ["12 tháng"]},
-            shipping_channel_id=SHIPPING_CHANNEL,
-        )
 
     def client(self, credentials: Credentials | None = None) -> LazadaClient:
         if credentials is None:
@@ -133,25 +125,39 @@ class LazadaConnector(Connector):
         rows = mappers.flatten_tree(self.client(credentials).get_category_tree())
         return [CategoryNode(external_id=i, parent_id=p, name=n, is_leaf=leaf) for i, p, n, leaf in rows]
 
+    def category_recommend(self, *, credentials: Credentials, name: str) -> list[str]:
+        """GetCategorySuggestion; its 701 "Empty category suggestion." (nothing fits the name) is no suggestion."""
+        try:
+            found = self.client(credentials).category_suggestions(product_name=name.strip())
+        except PermanentError as exc:
+            if exc.code.endswith("701"):
+                return []
+            raise
+        return [str(s.get("categoryId")) for s in found if s.get("categoryId")]
+
     def category_attributes(self, *, credentials: Credentials, category_id: str) -> list[AttributeSpec]:
+        """The category's attributes the owner fills in: product-level ones and SKU-level ones (``sku:`` before
+        the name; sent in every SKU), without the sale properties (matched from the variants' option values at
+        publishing) and the fields the connector fills itself."""
         specs = []
         for attr in self.client(credentials).get_category_attributes(category_id=category_id):
             name = str(attr.get("name") or "")
-            if not name or name in mappers.SYSTEM_ATTRIBUTES or attr.get("attribute_type") == "sku" \
+            sku_level = attr.get("attribute_type") == "sku"
+            if not name or name in mappers.SYSTEM_ATTRIBUTES or (sku_level and name in SKU_SYSTEM_ATTRIBUTES) \
                     or str(attr.get("is_sale_prop")) == "1":
                 continue
-            options = tuple((str(o.get("name")), str(o.get("name"))) for o in attr.get("options") or [] if o.get("name"))
-            specs.append(AttributeSpec(external_id=name, name=str(attr.get("label") or name),
+            # the value sent is the option's en_name, the label its (Vietnamese) name (G-attrs; lazada.md finding 6)
+            options = tuple((str(o.get("en_name") or o.get("name")), str(o.get("name") or o.get("en_name")))
+                            for o in attr.get("options") or [] if o.get("name") or o.get("en_name"))
+            specs.append(AttributeSpec(external_id=mappers.SKU_ATTRIBUTE_PREFIX + name if sku_level else name,
+                                       name=str(attr.get("label") or name),
                                        mandatory=str(attr.get("is_mandatory")) == "1",
                                        input_type=INPUT_TYPES.get(str(attr.get("input_type")), "text"), options=options))
         return specs
 
     def listing_rules(self, *, credentials: Credentials, category_id: str) -> dict:
-        """Lazada has no API for these limits: the documented ones (see mappers.DEFAULT_RULES)."""
-        return dict(mappers.DEFAULT_RULES)
-
-    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
-        return [LogisticsChannel(external_id=SHIPPING_CHANNEL, name="Lazada", enabled=True)]
+        """Lazada has no API for these limits: the declared ``mappers.RULES`` apply as they are."""
+        return {}
 
     def validate(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = (),
                  rules: dict | None = None) -> list[ValidationProblem]:
@@ -185,47 +191,99 @@ class LazadaConnector(Connector):
                     break
         return list(found.values())
 
-    def _adopt_existing(self, client: LazadaClient, credentials: Credentials, draft: ListingDraft,
-                        on_created: Callable[[str], None], uploaded: dict[str, str],
-                        attributes: Sequence[AttributeSpec]) -> PublishResult | None:
-        """The listing that already holds the draft's SKUs (an earlier attempt created it): finish it."""
+    def _existing(self, client: LazadaClient, draft: ListingDraft) -> CreatedListing | None:
+        """The listing that already holds the draft's SKUs (an earlier attempt created it), to be finished."""
         existing = self._listings_with_skus(client, [v.sku for v in draft.variants])
         if not existing:
             return None
         if len(existing) > 1:
             raise PermanentError(_("Several listings on the shop have this product's SKUs; choose one under "
                                    "“Existing listings”."), code="ambiguous_sku")
-        on_created(existing[0].external_id)
-        result = self.update(credentials=credentials, external_id=existing[0].external_id, draft=draft,
-                             variant_ids_by_sku=existing[0].variant_ids_by_sku, uploaded_images=uploaded,
-                             attributes=attributes, push_item=False)
-        return PublishResult(external_id=result.external_id, variant_ids_by_sku=result.variant_ids_by_sku,
-                             image_ids=dict(uploaded), calls=client.calls + result.calls)
+        return CreatedListing(external_id=existing[0].external_id, existed=True,
+                              variant_ids_by_sku=existing[0].variant_ids_by_sku)
 
-    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
-                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
-                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+    def publish_prepare(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                        attributes: Sequence[AttributeSpec] = ()) -> PublishPlan:
         client = self.client(credentials)
-        adopted = self._adopt_existing(client, credentials, draft, on_created, uploaded_images, attributes)
-        if adopted is not None:
-            return adopted
+        existing = self._existing(client, draft)
+        if existing is not None:
+            return PublishPlan(existing=existing)
         image_urls = self._upload_images(client, draft, uploaded_images)
-        before_create()
+        return PublishPlan(body=mappers.product_body(draft, image_urls=image_urls, attributes=attributes,
+                                                     brand_id=self._no_brand_id(client),
+                                                     sale_props=self._sale_properties(client, draft)))
+
+    def publish_create(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan) -> CreatedListing:
+        """CreateProduct; a SKU Lazada says the shop already has (an earlier attempt's) is that listing."""
+        client = self.client(credentials)
         try:
-            created = client.create_product(mappers.product_body(draft, image_urls=image_urls, attributes=attributes))
+            created = client.create_product(plan.body)
         except LazadaError as exc:
             if exc.code in SELLER_SKU_DUPLICATE_CODES:
-                adopted = self._adopt_existing(client, credentials, draft, on_created, uploaded_images, attributes)
-                if adopted is not None:
-                    return adopted
+                existing = self._existing(client, draft)
+                if existing is not None:
+                    return existing
             raise self._owner_error(exc) from exc
-        item_id = str(created["item_id"])
-        on_created(item_id)
         ids = {str(s.get("seller_sku")): str(s.get("sku_id")) for s in created.get("sku_list") or []}
+        return CreatedListing(external_id=str(created["item_id"]), variant_ids_by_sku=ids)
+
+    def publish_complete(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan,
+                         created: CreatedListing, uploaded_images: dict[str, str],
+                         attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        """A listing that existed is finished with ``update``; a new one's SKU ids are read when CreateProduct
+        did not give them all."""
+        if created.existed:
+            result = self.update(credentials=credentials, external_id=created.external_id, draft=draft,
+                                 variant_ids_by_sku=created.variant_ids_by_sku, uploaded_images=uploaded_images,
+                                 attributes=attributes, push_item=False)
+            return PublishResult(external_id=result.external_id, variant_ids_by_sku=result.variant_ids_by_sku,
+                                 image_ids=dict(uploaded_images), calls=result.calls)
+        client = self.client(credentials)
+        ids = dict(created.variant_ids_by_sku)
         if any(v.sku not in ids for v in draft.variants):
-            ids.update(self._sku_ids(client, item_id))
-        return PublishResult(external_id=item_id, variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
+            ids.update(self._sku_ids(client, created.external_id))
+        return PublishResult(external_id=created.external_id,
+                             variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
                              image_ids=dict(uploaded_images), calls=client.calls)
+
+    @staticmethod
+    def _sale_properties(client: LazadaClient, draft: ListingDraft) -> list[dict]:
+        """The category's standard sale properties (``is_sale_prop``: colour family, size…) with their options,
+        which a product with several SKUs must use (docs/marketplaces/lazada.md, finding 2). Asked only for a
+        product with options; GetCategoryAttributes needs no token."""
+        if not mappers.has_variations(draft) or not draft.category_id:
+            return []
+        key = f"lazada:sale-properties:{client.config.api_host}:{draft.category_id}"
+        if (cached := cache.get(key)) is not None:
+            return cached
+        try:
+            found = client.get_category_attributes(category_id=str(draft.category_id), language_code="vi_VN")
+        except LazadaError as exc:
+            raise LazadaConnector._owner_error(exc) from exc
+        props = [{"name": str(a["name"]), "label": str(a.get("label") or a["name"]), "options": a.get("options") or []}
+                 for a in found if str(a.get("is_sale_prop")) == "1" and a.get("name")]
+        cache.set(key, props, CATEGORY_CACHE_SECONDS)
+        return props
+
+    @staticmethod
+    def _no_brand_id(client: LazadaClient) -> str:
+        """Lazada's id of "No Brand" in this country (GetBrandByPages; ids differ per country, and ``brand`` is
+        deprecated for ``brand_id``: docs/marketplaces/lazada.md, finding 4), looked up once a day."""
+        key = f"lazada:no-brand-id:{client.config.api_host}:{client.config.app_key}"
+        if found := cache.get(key):
+            return found
+        start = 0
+        while True:
+            page = client.get_brands(start_row=start, page_size=BRAND_PAGE_SIZE)
+            brands = page.get("module") or []
+            for brand in brands:
+                if mappers.NO_BRAND.lower() in {str(brand.get("name") or "").lower(), str(brand.get("name_en") or "").lower()}:
+                    cache.set(key, str(brand["brand_id"]), BRAND_CACHE_SECONDS)
+                    return str(brand["brand_id"])
+            start += len(brands)
+            if not brands or start >= int(page.get("total_record") or 0):
+                raise PermanentError(_("Lazada's brand list has no “No Brand” entry for this shop's country."),
+                                     code="no_brand_missing")
 
     def _sku_ids(self, client: LazadaClient, item_id: str) -> dict[str, str]:
         item = client.get_product_item(item_id=item_id)
@@ -245,7 +303,8 @@ class LazadaConnector(Connector):
         if push_item or missing:
             image_urls = self._upload_images(client, draft, uploaded_images)
             body = mappers.product_body(draft, image_urls=image_urls, attributes=attributes, with_price_stock=False,
-                                        sku_ids=ids)
+                                        sku_ids=ids, brand_id=self._no_brand_id(client),
+                                        sale_props=self._sale_properties(client, draft))
             body["ItemId"] = external_id
             try:
                 client.update_product(body)
@@ -267,15 +326,19 @@ class LazadaConnector(Connector):
         up to LAZADA_PRICE_QUANTITY_BATCH SKUs (UpdatePriceQuantity takes SKUs of several items at once).
         Returns per SkuId which succeeded and which failed with Lazada's reason."""
         client = self.client(credentials)
-        entries = [mappers.price_quantity_entry(item_id=item_id, sku_id=u.external_variant_id, price_vnd=u.price_vnd,
-                                                stock=u.stock)
-                   for item_id, u in updates if u.price_vnd is not None or u.stock is not None]
+        # prices through UpdatePriceQuantity; stock through UpdateSellableQuantity, since UpdatePriceQuantity's
+        # Quantity is the total that must also cover units of unpaid and paid orders (lazada.md, finding 1)
+        prices = [mappers.price_quantity_entry(item_id=item_id, sku_id=u.external_variant_id, price_vnd=u.price_vnd)
+                  for item_id, u in updates if u.price_vnd is not None]
+        stocks = [mappers.sellable_entry(item_id=item_id, sku_id=u.external_variant_id, stock=u.stock)
+                  for item_id, u in updates if u.stock is not None]
         failed: dict[str, str] = {}
-        for chunk in mappers.chunks(entries, client.config.price_quantity_batch):
-            answer = client.update_price_quantity(chunk)
-            if answer.get("code") == "501":
-                failed.update(mappers.failed_skus(answer.get("detail") or [], chunk))
-        tried = {e["SkuId"] for e in entries}
+        for send, entries in ((client.update_price_quantity, prices), (client.update_sellable_quantity, stocks)):
+            for chunk in mappers.chunks(entries, client.config.price_quantity_batch):
+                answer = send(chunk)
+                if answer.get("code") == "501":
+                    failed.update(mappers.failed_skus(answer.get("detail") or [], chunk))
+        tried = {e["SkuId"] for e in prices + stocks}
         return BatchOutcome(succeeded=tuple(sorted(tried - failed.keys())), failed=failed)
 
     def delist(self, *, credentials: Credentials, external_id: str) -> None:
@@ -295,7 +358,8 @@ class LazadaConnector(Connector):
             client.deactivate_product(item_id=external_id)
             return
         ids = self._sku_ids(client, external_id)
-        client.update_product({"ItemId": external_id, "Skus": {"Sku": [
+        # "Attributes must be preserved but can be left out of any field" (G-update; lazada.md finding 8)
+        client.update_product({"ItemId": external_id, "Attributes": {}, "Skus": {"Sku": [
             {"SkuId": sku_id, "SellerSku": sku, "Status": "active"} for sku, sku_id in ids.items()]}})
 
     def find_by_sku(self, *, credentials: Credentials, sku: str, since: dt.datetime | None = None) -> list[RemoteListing]:
@@ -355,7 +419,7 @@ class LazadaConnector(Connector):
         config = lazada_config()
         given = next((str(v) for k, v in headers.items() if k.lower() == "authorization"), "").strip()
         expected = lazada_push_signature(app_key=config.app_key, app_secret=config.app_secret, raw_body=body)
-        if not given or not hmac.compare_digest(given.lower(), expected):
+        if not given or not secret_equals(given.lower(), expected):
             raise PushRejected("Lazada push with a wrong or missing signature")
         try:
             payload = json.loads(body)

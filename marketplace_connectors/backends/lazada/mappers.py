@@ -1,12 +1,8 @@
 """Pure functions between our ListingDraft and Lazada's payloads, Lazada's rules, and Lazada's answers.
 
 No I/O here: everything takes plain data and returns plain data, so it is tested without a server.
-Rules (marketplaces.md §2.5 and Lazada's create-a-product guide): name at most 255 characters without
-``"^~<>|``, description at most 25,000 characters, 1 to 8 images (JPG/PNG), SellerSku unique in the
-item, package weight (kg) and length/width/height (cm) mandatory with at most two decimals, at most 50
-SKUs per price/stock call. Vietnamese price rules from a Vietnamese integrator's notes (powersell.com,
-confidence low, so they are ``rules`` entries a caller may override): price from 10,000 to under
-1,000,000,000 VND, and the cheapest variant at least half the price of the dearest.
+``RULES`` declares Lazada's listing limits, each traced to docs/marketplaces/lazada.md (CreateProduct,
+UploadImage); at most 50 SKUs per price/stock call (UpdatePriceQuantity).
 """
 
 from __future__ import annotations
@@ -14,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -27,15 +24,16 @@ from marketplace_connectors.base import (
     RemoteOrderLine,
     ValidationProblem,
 )
+from marketplace_connectors.errors import PermanentError
+from marketplace_connectors.rules import ListingRules, ProblemList
+from marketplace_connectors.rules import validate as validate_rules
 
 from .._common import (
     EPOCH,
-    check_option_values,
     content_digest,
     has_variations,
     money,
     parse_time_formats,
-    problem_collector,
     variation_name,
     vnd,
 )
@@ -44,23 +42,47 @@ from .._common import chunks as chunks  # connector.py batches with mappers.chun
 # Lazada takes HTML but no outside image URLs: our text as escaped paragraphs, images dropped.
 from .._common import html_paragraphs as description_html
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
-FORBIDDEN_CHARS = '"^~<>|'
 NO_BRAND = "No Brand"
-# Attributes the connector fills itself; the owner is never asked for them.
-SYSTEM_ATTRIBUTES = {"name", "description", "short_description", "brand", "brand_id", "video", "name_en",
-                     "description_en"}
+SKU_ATTRIBUTE_PREFIX = "sku:"  # an AttributeSpec of a SKU-level attribute: sent in every Skus.Sku entry
+VARIATION_NAME_MAX = 15  # G-sales: VARIATION_NAME_LENGTH_LIMIT (docs/marketplaces/lazada.md, CreateProduct)
+VARIATION_OPTION_MAX = 20  # G-sales: VARIATION_OPTION_LENGTH_LIMIT
+VARIATION_OPTIONS_MAX = 50  # G-sales: OPTIONS_SIZE_LIMIT
+OPTION_SEPARATOR = " / "  # how drafts.py joins two option names and two option values
 IMAGE_MIN_SIDE = 330
 IMAGE_MAX_SIDE = 5000
 
-DEFAULT_RULES = {
-    "price_min": 10_000, "price_max": 999_999_999,
-    "variant_price_ratio_min": 0.5,
-    "name_max": 255, "description_max": 25_000,
-    "images_min": 1, "images_max": 8,
-    "skus_max": 100, "seller_sku_max": 200,
-    "weight_min_kg": 0.01, "dimension_min_cm": 0.01,
-}
+
+@dataclass(frozen=True)
+class LazadaRules(ListingRules):
+    """Lazada's limits, plus its own: the cheapest variant costs at least this share of the dearest."""
+
+    variant_price_ratio_min: float = 0.5
+
+
+# Sources: docs/marketplaces/lazada.md, CreateProduct (R-create, G-create, G-sales) and UploadImage (R-upload,
+# G-images). Name at most 255 characters and none of " ^ ~ < > | (4129), also refused in SellerSku; description
+# at most 25,000 characters (HTML as sent); 1 to 8 images, JPG or PNG; package_weight (kg) and
+# package_length/width/height (cm) mandatory with at most two decimals, weight over 40 kg refused (4164), L+W+H
+# over 300 cm refused (4165); price > 0 (4118); the variation limits above (checked in ``validate``). Lazada
+# has no API for these limits. Our own: at most 100 SKUs and SellerSku at most 200 characters (reference
+# silent). Vietnamese price rules from a Vietnamese integrator's notes (powersell.com, U): price from 10,000 to
+# under 1,000,000,000 VND, the cheapest variant at least half the dearest.
+RULES = LazadaRules(
+    marketplace="Lazada",
+    name_max=255, name_forbidden='"^~<>|',
+    description_max=25_000,
+    images_min=1, images_max=8,
+    # Attributes the connector fills itself; the owner is never asked for them.
+    system_attributes=frozenset({"name", "description", "short_description", "brand", "brand_id", "video", "name_en",
+                                 "description_en"}),
+    variants_max=100,
+    sku_max=200, sku_forbidden='"^~<>|',
+    price_min=10_000, price_max=999_999_999,
+    weight_required=True, weight_min_g=10, weight_max_g=40_000,
+    dimensions_required=True, dimension_min_cm=0.01, dimension_sum_max_cm=300,
+)
+FORBIDDEN_CHARS = RULES.name_forbidden
+SYSTEM_ATTRIBUTES = RULES.system_attributes
 
 
 # --- payloads ----------------------------------------------------------------------------------------
@@ -76,13 +98,98 @@ def attribute_values(draft: ListingDraft, attributes: Sequence[AttributeSpec]) -
     for name, values in sorted(draft.attributes.items()):
         spec = specs.get(name)
         values = [str(v).strip() for v in values if str(v).strip()]
-        if spec is None or not values or name in SYSTEM_ATTRIBUTES:
+        if spec is None or not values or name in SYSTEM_ATTRIBUTES or name.startswith(SKU_ATTRIBUTE_PREFIX):
             continue
         out[name] = ",".join(values) if spec.input_type == "multi_select" else values[0]
     return out
 
 
-def sku_body(draft: ListingDraft, variant, *, sku_id: str = "") -> dict:
+def sku_attribute_values(draft: ListingDraft, attributes: Sequence[AttributeSpec]) -> dict[str, str]:
+    """The category's SKU-level attributes the owner filled in (``attribute_type`` sku, G-attrs): name ->
+    value, sent inside every ``Skus.Sku`` entry."""
+    specs = {a.external_id for a in attributes if a.external_id.startswith(SKU_ATTRIBUTE_PREFIX)}
+    out = {}
+    for key in sorted(specs):
+        values = [str(v).strip() for v in draft.attributes.get(key, []) if str(v).strip()]
+        if values:
+            out[key.removeprefix(SKU_ATTRIBUTE_PREFIX)] = values[0]
+    return out
+
+
+def _normalised(text: str) -> str:
+    return "".join(str(text).lower().split())
+
+
+def option_parts(draft: ListingDraft, variant) -> list[str]:
+    """The variant's value for each of the product's options ("1 kg / Hộp" -> ["1 kg", "Hộp"])."""
+    names = [n.strip() for n in (draft.variation_name or "").split(OPTION_SEPARATOR)]
+    parts = [p.strip() for p in (variant.option_name or variant.sku).split(OPTION_SEPARATOR)]
+    return parts if len(names) == 2 and len(parts) == 2 else [variant.option_name or variant.sku]
+
+
+def option_names(draft: ListingDraft) -> list[str]:
+    names = [n.strip() for n in (draft.variation_name or "").split(OPTION_SEPARATOR)]
+    if len(names) == 2 and all(len(option_parts(draft, v)) == 2 for v in draft.variants):
+        return names
+    return [variation_name(draft)]
+
+
+def sale_property_match(draft: ListingDraft, sale_props: Sequence[dict]) -> tuple[dict, int, dict[str, str]] | None:
+    """The category's standard sale property (``is_sale_prop``) the variants' option values name, which
+    option of ours it is, and each value's ``en_name`` to send: the first property whose options (``name`` or
+    ``en_name``, spaces and case ignored) hold every variant's value of one option. None when none does."""
+    for prop in sale_props:
+        known = {}
+        for option in prop.get("options") or []:
+            for text in (option.get("name"), option.get("en_name")):
+                if text:
+                    known[_normalised(text)] = str(option.get("en_name") or option.get("name"))
+        for position in range(len(option_names(draft))):
+            values = [option_parts(draft, v)[position] for v in draft.variants]
+            if all(_normalised(value) in known for value in values):
+                return prop, position, {value: known[_normalised(value)] for value in values}
+    return None
+
+
+def sale_variations(draft: ListingDraft, sale_props: Sequence[dict]) -> tuple[dict, list[dict]]:
+    """``variation`` and each variant's ``saleProp`` for a product with options. Lazada requires the
+    category's standard sale property once there is more than one SKU (docs/marketplaces/lazada.md, finding
+    2): it is declared with ``customize`` false and its ``en_name`` values; our other option stays beside it
+    as a custom variation. Raises PermanentError (in the owner's language) when the values name none of the
+    category's sale properties."""
+    names = option_names(draft)
+    match = sale_property_match(draft, sale_props) if sale_props and len(draft.variants) > 1 else None
+    if sale_props and len(draft.variants) > 1 and match is None:
+        choices = "; ".join(
+            "{}: {}".format(p.get("label") or p["name"], ", ".join(str(o.get("name") or o.get("en_name"))
+                                                                 for o in p.get("options") or []))
+            for p in sale_props)
+        raise PermanentError(_("Lazada needs this category's variants named with one of its own values (%(choices)s); "
+                               "rename the options of the variants.") % {"choices": choices}, code="sale_property")
+    variation: dict = {}
+    sale_props_by_variant: list[dict] = []
+    custom_positions = [n for n in range(len(names)) if match is None or n != match[1]]
+    if match is not None:
+        prop, _position, values = match
+        variation["Variation1"] = {"name": prop["name"], "hasImage": False, "customize": False,
+                                   "options": {"option": list(dict.fromkeys(values.values()))}}
+    for position in custom_positions:
+        key = f"Variation{len(variation) + 1}"
+        variation[key] = {"name": names[position] or variation_name(draft), "hasImage": False, "customize": True,
+                          "options": {"option": list(dict.fromkeys(option_parts(draft, v)[position] for v in draft.variants))}}
+    for v in draft.variants:
+        parts = option_parts(draft, v)
+        entry = {}
+        if match is not None:
+            entry[match[0]["name"]] = match[2][parts[match[1]]]
+        for position in custom_positions:
+            entry[names[position] or variation_name(draft)] = parts[position]
+        sale_props_by_variant.append(entry)
+    return variation, sale_props_by_variant
+
+
+def sku_body(draft: ListingDraft, variant, *, sku_id: str = "", sale_prop: dict | None = None,
+             sku_attributes: dict[str, str] | None = None) -> dict:
     body = {
         "SellerSku": variant.sku,
         "package_weight": weight_kg(variant.weight_grams),
@@ -92,45 +199,60 @@ def sku_body(draft: ListingDraft, variant, *, sku_id: str = "") -> dict:
     }
     if sku_id:
         body["SkuId"] = sku_id
-    if has_variations(draft):
+    body.update(sku_attributes or {})
+    if sale_prop is not None:
+        body["saleProp"] = sale_prop
+    elif has_variations(draft):
         body["saleProp"] = {variation_name(draft): variant.option_name or variant.sku}
     return body
 
 
 def product_body(draft: ListingDraft, *, image_urls: list[str], attributes: Sequence[AttributeSpec],
-                 with_price_stock: bool = True, sku_ids: dict[str, str] | None = None) -> dict:
+                 with_price_stock: bool = True, sku_ids: dict[str, str] | None = None, brand_id: str = "",
+                 sale_props: Sequence[dict] = ()) -> dict:
     """``Request.Product`` for CreateProduct (with price and stock) or UpdateProduct (without: those go
-    through UpdatePriceQuantity; ``sku_ids`` names the SKUs that exist, the others are added)."""
+    through UpdatePriceQuantity and UpdateSellableQuantity; ``sku_ids`` names the SKUs that exist, the others
+    are added). ``brand_id`` from GetBrandByPages ("brand" is deprecated); ``sale_props`` the category's
+    standard sale properties (GetCategoryAttributes ``is_sale_prop``)."""
+    variation, sale_by_variant = sale_variations(draft, sale_props) if has_variations(draft) else ({}, [])
+    sku_attributes = sku_attribute_values(draft, attributes)
     skus = []
-    for v in draft.variants:
+    for n, v in enumerate(draft.variants):
         sku_id = (sku_ids or {}).get(v.sku, "")
-        sku = sku_body(draft, v, sku_id=sku_id)
+        sku = sku_body(draft, v, sku_id=sku_id, sale_prop=sale_by_variant[n] if sale_by_variant else None,
+                       sku_attributes=sku_attributes)
         if with_price_stock or not sku_id:  # a SKU being added needs its price and stock
             sku["price"] = str(v.price_vnd)
             sku["quantity"] = str(max(0, v.stock))
         skus.append(sku)
+    product_attributes = {"name": draft.name.strip(), "description": description_html(draft.description),
+                          **attribute_values(draft, attributes)}
+    if brand_id:
+        product_attributes["brand_id"] = str(brand_id)
     product: dict = {
         "PrimaryCategory": str(draft.category_id),
         "Images": {"Image": list(image_urls)},
-        "Attributes": {"name": draft.name.strip(), "description": description_html(draft.description),
-                       "brand": NO_BRAND, **attribute_values(draft, attributes)},
+        "Attributes": product_attributes,
         "Skus": {"Sku": skus},
     }
-    if has_variations(draft):
-        product["variation"] = {"Variation1": {
-            "name": variation_name(draft), "hasImage": False, "customize": True,
-            "options": {"option": [v.option_name or v.sku for v in draft.variants]},
-        }}
+    if variation:
+        product["variation"] = variation
     return product
 
 
-def price_quantity_entry(*, item_id: str, sku_id: str, price_vnd: int | None, stock: int | None) -> dict:
+def price_quantity_entry(*, item_id: str, sku_id: str, price_vnd: int | None, stock: int | None = None) -> dict:
+    """An UpdatePriceQuantity entry. Its ``Quantity`` is the warehouse's *total* (docs/marketplaces/lazada.md,
+    finding 1), so stock never goes this way: see ``sellable_entry``."""
     entry = {"ItemId": str(item_id), "SkuId": str(sku_id)}
     if price_vnd is not None:
         entry["Price"] = str(price_vnd)
-    if stock is not None:
-        entry["Quantity"] = str(max(0, stock))
     return entry
+
+
+def sellable_entry(*, item_id: str, sku_id: str, stock: int) -> dict:
+    """An UpdateSellableQuantity entry: what buyers may buy now (our published stock), Lazada keeping the
+    units of unpaid and paid orders apart."""
+    return {"ItemId": str(item_id), "SkuId": str(sku_id), "SellableQuantity": str(max(0, stock))}
 
 
 def failed_skus(detail: list, entries: list[dict]) -> dict[str, str]:
@@ -337,72 +459,30 @@ def push_events(payload: dict, *, event_id: str) -> list[PushEvent]:
 
 # --- validation ---------------------------------------------------------------------------------------
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
-    """Every rule the draft breaks, each saying in the owner's language what to fix. Pure."""
-    r = {**DEFAULT_RULES, **(rules or {})}
-    problems, add = problem_collector()
+    """Every rule the draft breaks (``RULES`` with ``rules`` over them), in the owner's language. Pure."""
+    lazada = RULES.updated(rules)
 
-    name = draft.name.strip()
-    if not name:
-        add("name", _("Enter the product name."))
-    elif len(name) > r["name_max"]:
-        add("name", _("The name has %(n)d characters; Lazada allows at most %(max)d.") % {"n": len(name), "max": r["name_max"]})
-    bad_chars = sorted({c for c in name if c in FORBIDDEN_CHARS})
-    if bad_chars:
-        add("name", _("The name contains characters Lazada does not accept (%(chars)s); remove them.")
-            % {"chars": " ".join(bad_chars)})
-    description = description_html(draft.description)
-    if len(description) > r["description_max"]:
-        add("description", _("The description is too long for Lazada (%(n)d characters, at most %(max)d); shorten it.")
-            % {"n": len(description), "max": r["description_max"]})
-    if not draft.category_id:
-        add("category", _("Choose the Lazada category for this product's category (Sales channels → Categories)."))
-    elif not draft.category_is_leaf:
-        add("category", _("The Lazada category chosen has sub-categories; choose the most specific one."))
-    for spec in attributes:
-        if spec.mandatory and spec.external_id not in SYSTEM_ATTRIBUTES and \
-                not any(str(v).strip() for v in draft.attributes.get(spec.external_id, [])):
-            add("attributes", _("Fill in the attribute “%(name)s” required by the Lazada category.") % {"name": spec.name})
-    images = draft.images
-    if not r["images_min"] <= len(images) <= r["images_max"]:
-        add("images", _("The product has %(n)d photos; Lazada needs %(min)d to %(max)d.")
-            % {"n": len(images), "min": r["images_min"], "max": r["images_max"]})
-    for image in images:
-        if not image.filename.lower().endswith(IMAGE_EXTENSIONS):
-            add("images", _("The photo %(name)s must be a JPG or PNG file.") % {"name": image.filename})
-    variants = draft.variants
-    if not variants:
-        add("variants", _("The product has no variant with a price."))
-    if len(variants) > r["skus_max"]:
-        add("variants", _("The product has %(n)d variants; Lazada allows at most %(max)d.")
-            % {"n": len(variants), "max": r["skus_max"]})
-    check_option_values(draft, add)
-    skus = [v.sku for v in variants]
-    if len(set(skus)) != len(skus):
-        add("sku", _("Two variants have the same SKU; Lazada needs a different SKU for each variant."))
-    prices = [v.price_vnd for v in variants if v.price_vnd > 0]
-    if len(prices) > 1 and min(prices) < max(prices) * r["variant_price_ratio_min"]:
-        add("price", _("The cheapest variant (%(low)s VND) costs less than %(percent)d%% of the dearest (%(high)s VND); "
-                       "Lazada refuses variant prices that far apart. Bring the prices closer or publish these "
-                       "variants as separate products.")
-            % {"low": money(min(prices)), "high": money(max(prices)), "percent": round(100 * r["variant_price_ratio_min"])})
-    for v in variants:
-        if not v.sku or len(v.sku) > r["seller_sku_max"]:
-            add("sku", _("Variant %(sku)s: the SKU must have 1 to %(max)d characters.") % {"sku": v.sku[:20] or "—",
-                                                                                           "max": r["seller_sku_max"]})
-        elif any(c in FORBIDDEN_CHARS for c in v.sku):
-            add("sku", _("Variant %(sku)s: the SKU contains characters Lazada does not accept (%(chars)s).")
-                % {"sku": v.sku, "chars": " ".join(FORBIDDEN_CHARS)})
-        if not r["price_min"] <= v.price_vnd <= r["price_max"]:
-            add("price", _("Variant %(sku)s: the price must be between %(min)s and %(max)s VND.")
-                % {"sku": v.sku, "min": money(r["price_min"]), "max": money(r["price_max"])})
-        if v.stock < 0:
-            add("stock", _("Variant %(sku)s: the stock cannot be negative.") % {"sku": v.sku})
-        if v.weight_grams is None or v.weight_grams <= 0:
-            add("weight", _("Variant %(sku)s: enter the package weight in grams.") % {"sku": v.sku})
-        elif v.weight_grams / 1000 < r["weight_min_kg"]:
-            add("weight", _("Variant %(sku)s: the package weight must be at least %(min)s kg.")
-                % {"sku": v.sku, "min": r["weight_min_kg"]})
-        if any(side is None or side < r["dimension_min_cm"] for side in (v.length_cm, v.width_cm, v.height_cm)):
-            add("dimension", _("Variant %(sku)s: enter the package length, width and height in cm; Lazada requires them.")
-                % {"sku": v.sku})
-    return problems
+    def own_checks(draft: ListingDraft, problems: ProblemList) -> None:
+        if has_variations(draft):
+            for name in option_names(draft):
+                if len(name) > VARIATION_NAME_MAX:
+                    problems.add("variants", _("The option name “%(name)s” is longer than %(max)d characters; Lazada "
+                                               "refuses it.") % {"name": name, "max": VARIATION_NAME_MAX})
+            values = [part for v in draft.variants for part in option_parts(draft, v)]
+            for value in dict.fromkeys(values):
+                if len(value) > VARIATION_OPTION_MAX:
+                    problems.add("variants", _("The option value “%(option)s” is longer than %(max)d characters; "
+                                               "Lazada refuses it.") % {"option": value, "max": VARIATION_OPTION_MAX})
+            if len(set(values)) > VARIATION_OPTIONS_MAX * len(option_names(draft)):
+                problems.add("variants", _("An option has more than %(max)d values; Lazada allows at most %(max)d.")
+                             % {"max": VARIATION_OPTIONS_MAX})
+        prices = [v.price_vnd for v in draft.variants if v.price_vnd > 0]
+        if len(prices) > 1 and min(prices) < max(prices) * lazada.variant_price_ratio_min:
+            problems.add("price", _(
+                "The cheapest variant (%(low)s VND) costs less than %(percent)d%% of the dearest (%(high)s VND); "
+                "Lazada refuses variant prices that far apart. Bring the prices closer or publish these variants as "
+                "separate products.") % {"low": money(min(prices)), "high": money(max(prices)),
+                                         "percent": round(100 * lazada.variant_price_ratio_min)})
+
+    return validate_rules(draft, rules=lazada, attributes=attributes, description=description_html(draft.description),
+                          extra=own_checks)

@@ -1,6 +1,6 @@
 """Shopee Open Platform v2 HTTP client: the only code that speaks HTTP to Shopee.
 
-Signs every call as documented (marketplaces.md §1.3): ``hex(HMAC-SHA256(partner_key, base))`` with
+Signs every call as documented (docs/marketplaces/shopee.md, Signing; G-auth https://open.shopee.com/developer-guide/20): ``hex(HMAC-SHA256(partner_key, base))`` with
 base = partner_id + path + timestamp (Public APIs) or + access_token + shop_id (Shop APIs). Waits for the
 shared rate limiter before every call. Reads the envelope (§1.4) and turns failures into the error kinds
 of ``marketplace_connectors.errors``; the HTTP status is only a fallback, the body decides.
@@ -33,6 +33,14 @@ logger = logging.getLogger(__name__)
 
 RETRYABLE_ERRORS = {"error_server", "error_network", "error_system_busy", "error_inner", "error_busy"}
 AUTH_REFRESH_ERRORS = {"error_auth"}
+# GetAccessToken's refusals of a callback (docs/marketplaces/shopee.md, auth/token/get): connect again
+TOKEN_GET_AUTH_ERRORS = {"invalid_code", "invalid_shop_id", "invalid_main_acount_id", "invalid_partner_id"}
+
+
+def error_kind(code: str) -> str:
+    """The code without its module prefix: Shopee spells ``product.error_param`` and ``error_param`` for the
+    same error (docs/marketplaces/shopee.md, error spelling); the full code stays in the owner's message."""
+    return code.rsplit(".", 1)[-1]
 # what get_order_detail returns besides its defaults (order_sn, order_status, create/update time)
 ORDER_DETAIL_FIELDS = "item_list,total_amount"
 
@@ -52,7 +60,7 @@ class ShopeeClient:
         self.config = config
         self.shop_id = str(shop_id)
         self.access_token = access_token
-        self.session = session or http.session_create()
+        self.session = session or http.session_create(marketplace="shopee")
         self.calls = 0
 
     # --- URLs ----------------------------------------------------------------------------------
@@ -81,9 +89,13 @@ class ShopeeClient:
 
     # --- transport -----------------------------------------------------------------------------
     def _wait_for_slot(self) -> None:
-        rate_limit_wait(key=f"shopee:partner:{self.config.partner_id}", rate_per_second=self.config.rate_limit)
+        # The shop's slot first, the partner's last: the call goes out at the slot it waited for last, so the
+        # partner-wide spacing (every shop's calls together) is the one that holds on the wire. The other
+        # way round, a call kept waiting by its busy shop went out long after its partner slot, in the
+        # middle of other shops' calls: more than the partner limit in a second.
         if self.shop_id:
             rate_limit_wait(key=f"shopee:shop:{self.shop_id}", rate_per_second=self.config.shop_rate_limit)
+        rate_limit_wait(key=f"shopee:partner:{self.config.partner_id}", rate_per_second=self.config.rate_limit)
 
     def call(self, method: str, path: str, *, shop: bool = True, params: dict | None = None,
              body: dict | None = None, files: dict | None = None) -> dict:
@@ -113,22 +125,33 @@ class ShopeeClient:
         if not error and response.status_code < 400:
             return payload
         logger.info("shopee %s -> HTTP %s %s (%s) request_id=%s", path, response.status_code, error, message, request_id)
-        if response.status_code == 429 or response.status_code >= 500 or error in RETRYABLE_ERRORS:
+        kind = error_kind(error)
+        if response.status_code == 429 or response.status_code >= 500 or kind in RETRYABLE_ERRORS:
             raise RetryableError(message, code=error or f"http_{response.status_code}", request_id=request_id)
-        if error in AUTH_REFRESH_ERRORS:
+        if kind in AUTH_REFRESH_ERRORS:
             if "access_token" in message.lower():
                 raise AccessTokenExpired(message, code=error, request_id=request_id)
             raise AuthError(message, code=error, request_id=request_id)
         raise PermanentError(message, code=error or f"http_{response.status_code}", request_id=request_id)
 
     # --- authorisation -------------------------------------------------------------------------
-    def token_get(self, *, code: str, shop_id: str) -> dict:
-        """Exchange the callback's code (single use, 10 min) for tokens."""
-        body = {"code": code, "partner_id": self.config.partner_id, "shop_id": int(shop_id)}
+    def token_get(self, *, code: str, shop_id: str = "", main_account_id: str = "") -> dict:
+        """Exchange the callback's code (single use, 10 min) for tokens: a shop's code with ``shop_id``, a
+        main account's with ``main_account_id`` (the answer then lists ``shop_id_list``). A refused code
+        means connecting again (AuthError)."""
+        body: dict[str, Any] = {"code": code, "partner_id": self.config.partner_id}
+        if main_account_id:
+            body["main_account_id"] = int(main_account_id)
+        else:
+            body["shop_id"] = int(shop_id)
         try:
             return self.call("POST", "/api/v2/auth/token/get", shop=False, body=body)
         except AccessTokenExpired as exc:
             raise AuthError(exc.message, code=exc.code) from exc
+        except PermanentError as exc:
+            if error_kind(exc.code) in TOKEN_GET_AUTH_ERRORS:
+                raise AuthError(exc.message, code=exc.code, request_id=exc.request_id) from exc
+            raise
 
     def access_token_get(self, *, refresh_token: str, shop_id: str) -> dict:
         """Spend ``refresh_token`` for a new pair. A refusal means the owner must reconnect."""
@@ -149,6 +172,11 @@ class ShopeeClient:
         params = {"category_id_list": ",".join(str(c) for c in category_ids), "language": language}
         return self.call("GET", "/api/v2/product/get_attribute_tree", params=params)["response"]["list"]
 
+    def category_recommend(self, *, item_name: str) -> list[int]:
+        """category_recommend (docs/marketplaces/shopee.md): category ids for an item name, best first."""
+        answer = self.call("GET", "/api/v2/product/category_recommend", params={"item_name": item_name})
+        return [int(c) for c in (answer.get("response") or {}).get("category_id") or []]
+
     def get_item_limit(self, *, category_id: int) -> dict:
         return self.call("GET", "/api/v2/product/get_item_limit", params={"category_id": category_id})["response"]
 
@@ -160,7 +188,7 @@ class ShopeeClient:
         """Upload one image (Public API, multipart); returns its image_id. Per-image errors are permanent."""
         envelope = self.call(
             "POST", "/api/v2/media_space/upload_image", shop=False,
-            files={"image": (filename, content)}, params={"scene": "normal"},
+            files={"image": (filename, content), "scene": (None, "normal")},
         )
         response = envelope.get("response") or {}
         info = response.get("image_info") or {}
@@ -184,9 +212,13 @@ class ShopeeClient:
     def add_model(self, *, item_id: int, model_list: list[dict]) -> dict:
         return self.call("POST", "/api/v2/product/add_model", body={"item_id": item_id, "model_list": model_list})["response"]
 
-    def update_tier_variation(self, *, item_id: int, tier_variation: list[dict]) -> dict:
+    def update_tier_variation(self, *, item_id: int, standardise_tier_variation: list[dict]) -> dict:
         return self.call("POST", "/api/v2/product/update_tier_variation",
-                         body={"item_id": item_id, "tier_variation": tier_variation})["response"]
+                         body={"item_id": item_id, "standardise_tier_variation": standardise_tier_variation})["response"]
+
+    def update_model(self, *, item_id: int, models: list[dict]) -> dict:
+        """update_model: up to 50 ``{model_id, model_sku, gtin_code?}`` (docs/marketplaces/shopee.md)."""
+        return self.call("POST", "/api/v2/product/update_model", body={"item_id": item_id, "model": models})
 
     def get_model_list(self, *, item_id: int) -> dict:
         return self.call("GET", "/api/v2/product/get_model_list", params={"item_id": item_id})["response"]
@@ -197,7 +229,8 @@ class ShopeeClient:
     def update_stock(self, *, item_id: int, stock_list: list[dict]) -> dict:
         return self.call("POST", "/api/v2/product/update_stock", body={"item_id": item_id, "stock_list": stock_list})["response"]
 
-    def get_item_list(self, *, offset: int = 0, page_size: int = 100, statuses: tuple[str, ...] = ("NORMAL", "UNLIST"),
+    def get_item_list(self, *, offset: int = 0, page_size: int = 100,
+                      statuses: tuple[str, ...] = ("NORMAL", "UNLIST", "REVIEWING", "BANNED"),
                       update_time_from: int | None = None) -> dict:
         params: dict[str, Any] = {"offset": offset, "page_size": page_size, "item_status": list(statuses)}
         if update_time_from is not None:
@@ -235,6 +268,6 @@ class ShopeeClient:
 
 
 def shopee_push_signature(*, partner_key: str, url: str, raw_body: bytes) -> str:
-    """The Authorization header of Shopee's pushes (marketplaces.md §1.8): the callback URL as registered,
+    """The Authorization header of Shopee's pushes (docs/marketplaces/shopee.md, Push notifications; G-push https://open.shopee.com/developer-guide/18): the callback URL as registered,
     ``|``, then the raw body (never a re-serialised one)."""
     return hmac.new(partner_key.encode(), url.encode() + b"|" + raw_body, hashlib.sha256).hexdigest()

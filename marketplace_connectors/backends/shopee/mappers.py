@@ -1,13 +1,14 @@
 """Pure functions between our ListingDraft and Shopee's request bodies, and Shopee's documented rules.
 
 No I/O here: everything takes plain data and returns plain data, so it is tested without a server.
-Rules come from marketplaces.md §1.5; limits that ``get_item_limit`` returns per category override the
-documented sample values in DEFAULT_RULES.
+``RULES`` declares Shopee's listing limits (docs/marketplaces/shopee.md, get_item_limit and add_item); the
+limits ``get_item_limit`` returns per category override them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
@@ -24,59 +25,111 @@ from marketplace_connectors.base import (
     ValidationProblem,
     VariantDraft,
 )
+from marketplace_connectors.rules import ListingRules, ProblemList
+from marketplace_connectors.rules import validate as validate_rules
 
 from .._common import (
     DEFAULT_VARIATION_NAME,
-    check_option_values,
     content_digest,
     has_variations,
-    money,
-    problem_collector,
     unix_time,
     vnd,
 )
 from .._common import chunks as _chunks
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
-MAX_MODELS = 50
-MAX_MODEL_SKU = 100
 BATCH_SIZE = 50
 
-# Documented sample values (get_item_limit); the live values per category replace them.
-DEFAULT_RULES = {
-    "price_min": 1000, "price_max": 120_000_000,
-    "stock_min": 0, "stock_max": 999_999,
-    "name_min": 10, "name_max": 120,
-    "description_min": 100, "description_max": 3000,
-    "images_min": 1, "images_max": 9,
-    "weight_min_kg": 0.01, "weight_max_kg": 30.0,
-    "dimension_min_cm": 1, "dimension_max_cm": 200,
-    "tier_name_max": 14, "option_max": 30, "models_max": MAX_MODELS,
-}
+
+@dataclass(frozen=True)
+class ShopeeRules(ListingRules):
+    """Shopee's limits, plus the two it has on its own: option tiers and the item's SKU."""
+
+    #: a tier's name ("Khối lượng"): ``tier_variation_name_length_limit``
+    tier_name_max: int = 14
+    #: one option value in one tier: ``tier_variation_option_length_limit``
+    tier_option_max: int = 30
+    #: the item's ``item_sku`` and each ``model_sku``
+    item_sku_max: int = 100
+    #: get_item_limit ``gtin_limit.gtin_validation_rule``: Mandatory, Flexible or Optional
+    gtin_rule: str = "Optional"
+
+
+# Sources: docs/marketplaces/shopee.md. get_item_limit (R-itemlimit) answers the name, description, price,
+# stock, image-count and tier limits per category and ``rules_from_item_limit`` applies them; the pages give no
+# numeric sample values, so the numbers below are only what we check until that answer is cached (our
+# fallback, the values this connector has always used). Images: JPG/PNG, at most 10 MB (upload_image,
+# R-upload). At most 50 models (G-variants). model_sku at most 100 characters (add_model, R-addmodel).
+# Weight (kg) and package size: add_item's ``weight`` is required (R-add); their ranges are per logistics
+# channel (get_channel_list ``weight_limit``, ``item_max_dimension``). A shipping channel is required
+# (``logistic_info``, R-add).
+RULES = ShopeeRules(
+    marketplace="Shopee",
+    name_min=10, name_max=120,
+    description_min=100, description_max=3000,
+    images_min=1, images_max=9, image_max_bytes=10 * 1024 * 1024,
+    shipping_channel_required=True,
+    variants_max=50,
+    sku_max=100, skus_unique=False,  # reference silent on two models with one model_sku
+    price_min=1000, price_max=120_000_000,
+    stock_min=0, stock_max=999_999,
+    weight_required=True, weight_min_g=10, weight_max_g=30_000,
+    dimension_min_cm=1, dimension_max_cm=200,
+)
+MAX_MODELS = RULES.variants_max
+
+
+GTIN_MANDATORY, GTIN_FLEXIBLE, GTIN_OPTIONAL = "Mandatory", "Flexible", "Optional"
+NO_GTIN = "00"  # "item/model has no valid GTIN" (get_item_limit gtin_limit; Flexible and Optional only)
+
+
+def gtin_rule(limit: dict) -> str:
+    """The category's ``gtin_validation_rule``: inside ``response`` or beside it (the reference draws it beside;
+    docs/marketplaces/shopee.md, get_item_limit), Optional when absent."""
+    found = (limit.get("gtin_limit") or {}).get("gtin_validation_rule")
+    return found if found in (GTIN_MANDATORY, GTIN_FLEXIBLE, GTIN_OPTIONAL) else GTIN_OPTIONAL
+
+
+def gtin_is_valid(code: str) -> bool:
+    """8 to 14 digits with a correct GS1 check digit (UPC, EAN, JAN, ISBN)."""
+    if not code.isdigit() or not 8 <= len(code) <= 14:
+        return False
+    digits = [int(c) for c in code]
+    total = sum(d * (3 if n % 2 == 0 else 1) for n, d in enumerate(reversed(digits[:-1])))
+    return (10 - total % 10) % 10 == digits[-1]
+
+
+def gtin_code(variant: VariantDraft, rule: str) -> str | None:
+    """What ``gtin_code`` says for a variant under the category's rule: its barcode when it is a GTIN,
+    otherwise "00" where the rule takes it (Flexible) and nothing where the field may be left out (Optional).
+    Mandatory without a GTIN: None, which ``validate`` refuses before publishing."""
+    if gtin_is_valid(variant.gtin):
+        return variant.gtin
+    return NO_GTIN if rule == GTIN_FLEXIBLE else None
 
 
 def rules_from_item_limit(limit: dict) -> dict:
-    """Map a get_item_limit response onto our rule names (missing entries keep the documented samples)."""
-    rules = dict(DEFAULT_RULES)
+    """A get_item_limit answer as ``ListingRules`` overrides (entries it lacks keep ``RULES``' values)."""
+    rules: dict = {}
 
-    def take(key: str, target_min: str | None, target_max: str | None) -> None:
+    def take(key: str, target_min: str | None, target_max: str | None, scale: float = 1) -> None:
         entry = limit.get(key) or {}
         if target_min and entry.get("min_limit") is not None:
-            rules[target_min] = entry["min_limit"]
+            rules[target_min] = entry["min_limit"] * scale
         if target_max and entry.get("max_limit") is not None:
-            rules[target_max] = entry["max_limit"]
+            rules[target_max] = entry["max_limit"] * scale
 
     take("price_limit", "price_min", "price_max")
     take("stock_limit", "stock_min", "stock_max")
     take("item_name_length_limit", "name_min", "name_max")
     take("item_description_length_limit", "description_min", "description_max")
     take("item_image_count_limit", "images_min", "images_max")
-    take("weight_limit", "weight_min_kg", "weight_max_kg")
-    take("dimension_limit", "dimension_min_cm", "dimension_max_cm")
     take("tier_variation_name_length_limit", None, "tier_name_max")
-    take("tier_variation_option_length_limit", None, "option_max")
-    take("model_count_limit", None, "models_max")
+    take("tier_variation_option_length_limit", None, "tier_option_max")
+    # weight and size answers are flags, not ranges (the ranges are the logistics channel's), and the GTIN
+    # rule (docs/marketplaces/shopee.md, get_item_limit; findings 1 and 5d)
+    rules["gtin_rule"] = gtin_rule(limit)
+    rules["dimensions_required"] = bool((limit.get("dimension_limit") or {}).get("dimension_mandatory"))
+    rules["weight_required"] = bool((limit.get("weight_limit") or {}).get("weight_mandatory", True))
     return rules
 
 
@@ -114,7 +167,9 @@ def attribute_list(draft: ListingDraft, attributes: Sequence[AttributeSpec]) -> 
         values = [v for v in values if str(v).strip()]
         if spec is None or not values:
             continue
-        if spec.input_type == "text":
+        if spec.units:
+            entries = [quantity_value(spec, str(values[0]).strip())]
+        elif spec.input_type == "text":
             entries = [{"value_id": 0, "original_value_name": str(values[0]).strip()}]
         else:
             labels = dict(spec.options)
@@ -125,8 +180,52 @@ def attribute_list(draft: ListingDraft, attributes: Sequence[AttributeSpec]) -> 
     return out
 
 
-def item_body(draft: ListingDraft, *, image_ids: list[str], attributes: Sequence[AttributeSpec]) -> dict:
-    """The add_item / update_item body for the item itself (models are pushed separately)."""
+def split_quantity(spec: AttributeSpec, text: str) -> tuple[str, str] | None:
+    """"500 g" -> ("500", "g") when the text ends with one of the attribute's units; None otherwise."""
+    for unit in sorted(spec.units, key=len, reverse=True):
+        if text.lower().endswith(unit.lower()):
+            number = text[: len(text) - len(unit)].strip().replace(",", ".")
+            try:
+                float(number)
+            except ValueError:
+                return None
+            return number, unit
+    return None
+
+
+def quantity_value(spec: AttributeSpec, text: str) -> dict:
+    """A quantitative attribute's value (format_type 2): a listed value by its id, else the number with its
+    ``value_unit`` from ``attribute_unit_list`` (docs/marketplaces/shopee.md, finding 2)."""
+    labels = {label.replace(" ", "").lower(): value_id for value_id, label in spec.options}
+    if text.replace(" ", "").lower() in labels:
+        return {"value_id": int(labels[text.replace(" ", "").lower()])}
+    number, unit = split_quantity(spec, text) or (text, "")
+    return {"value_id": 0, "original_value_name": number, "value_unit": unit}
+
+
+def logistic_info(draft: ListingDraft) -> list[dict]:
+    """The chosen channel; ``<channel>:<size_id>`` names a size of a SIZE_SELECTION channel (shipping_channels
+    lists one choice per size), sent as ``size_id`` (docs/marketplaces/shopee.md, finding 3)."""
+    channel, _, size = str(draft.shipping_channel_id).partition(":")
+    entry: dict = {"logistic_id": int(channel), "enabled": True}
+    if size:
+        entry["size_id"] = int(size)
+    return [entry]
+
+
+def standardise_tiers(tiers: list[dict]) -> list[dict]:
+    """Tiers ``[{name, option_list: [{option}]}]`` as ``standardise_tier_variation`` custom tiers (``variation_id``
+    0 with names), the structure documented since 2025-09-12 (docs/marketplaces/shopee.md, finding 5a)."""
+    return [{"variation_id": 0, "variation_name": tier["name"], "variation_group_id": 0,
+             "variation_option_list": [{"variation_option_id": 0, "variation_option_name": o.get("option") or ""}
+                                       for o in tier["option_list"]]}
+            for tier in tiers]
+
+
+def item_body(draft: ListingDraft, *, image_ids: list[str], attributes: Sequence[AttributeSpec],
+              gtin_rule: str = GTIN_OPTIONAL) -> dict:
+    """The add_item / update_item body for the item itself (models are pushed separately). ``gtin_rule`` is
+    the category's ``gtin_validation_rule``: the item carries its (first) variant's GTIN, "00" or nothing."""
     body = {
         "item_name": draft.name.strip(),
         "description": description_text(draft.description),
@@ -134,7 +233,7 @@ def item_body(draft: ListingDraft, *, image_ids: list[str], attributes: Sequence
         "weight": weight_kg(draft),
         "category_id": int(draft.category_id),
         "image": {"image_id_list": image_ids},
-        "logistic_info": [{"logistic_id": int(draft.shipping_channel_id), "enabled": True}],
+        "logistic_info": logistic_info(draft),
         "attribute_list": attribute_list(draft, attributes),
         "brand": {"brand_id": 0, "original_brand_name": "No Brand"},
         "item_sku": draft.sku,
@@ -145,6 +244,8 @@ def item_body(draft: ListingDraft, *, image_ids: list[str], attributes: Sequence
         body["dimension"] = dims
     if not has_variations(draft):
         body["seller_stock"] = [{"stock": draft.variants[0].stock}]
+    if draft.variants and (code := gtin_code(draft.variants[0], gtin_rule)) is not None:
+        body["gtin_code"] = code
     return body
 
 
@@ -156,8 +257,8 @@ def tier_names(draft: ListingDraft) -> list[str]:
     otherwise one tier whose options are the variants' whole labels."""
     names = [n.strip() for n in (draft.variation_name or "").split(OPTION_SEPARATOR)]
     if len(names) == 2 and all(names) and all(len(v.option_name.split(OPTION_SEPARATOR)) == 2 for v in draft.variants):
-        return [n[:DEFAULT_RULES["tier_name_max"]] for n in names]
-    return [(draft.variation_name or DEFAULT_VARIATION_NAME)[:DEFAULT_RULES["tier_name_max"]]]
+        return [n[:RULES.tier_name_max] for n in names]
+    return [(draft.variation_name or DEFAULT_VARIATION_NAME)[:RULES.tier_name_max]]
 
 
 def variant_options(draft: ListingDraft, variant: VariantDraft, *, tier_count: int | None = None) -> list[str]:
@@ -183,19 +284,24 @@ def tier_variation(draft: ListingDraft, existing: list[dict] | None = None) -> l
     return tiers
 
 
-def model_entry(draft: ListingDraft, variant: VariantDraft, tiers: list[dict]) -> dict:
-    """One model of init_tier_variation / add_model: its option index in every tier, price, SKU and stock."""
+def model_entry(draft: ListingDraft, variant: VariantDraft, tiers: list[dict], *, gtin_rule: str = GTIN_OPTIONAL) -> dict:
+    """One model of init_tier_variation / add_model: its option index in every tier, price, SKU, stock and
+    the GTIN the category's rule asks for (the rule applies per model too)."""
     index = [[o.get("option") for o in tier["option_list"]].index(value)
              for tier, value in zip(tiers, variant_options(draft, variant, tier_count=len(tiers)), strict=True)]
-    return {"tier_index": index, "original_price": variant.price_vnd, "model_sku": variant.sku,
-            "seller_stock": [{"stock": variant.stock}]}
+    entry = {"tier_index": index, "original_price": variant.price_vnd, "model_sku": variant.sku,
+             "seller_stock": [{"stock": variant.stock}]}
+    if (code := gtin_code(variant, gtin_rule)) is not None:
+        entry["gtin_code"] = code
+    return entry
 
 
-def tier_variation_body(draft: ListingDraft, *, item_id: int) -> dict:
-    """init_tier_variation: one tier per option name (at most two), one model per variant."""
+def tier_variation_body(draft: ListingDraft, *, item_id: int, gtin_rule: str = GTIN_OPTIONAL) -> dict:
+    """init_tier_variation: one tier per option name (at most two) as ``standardise_tier_variation``, one model
+    per variant."""
     tiers = tier_variation(draft)
-    return {"item_id": item_id, "tier_variation": tiers,
-            "model": [model_entry(draft, v, tiers) for v in draft.variants]}
+    return {"item_id": item_id, "standardise_tier_variation": standardise_tiers(tiers),
+            "model": [model_entry(draft, v, tiers, gtin_rule=gtin_rule) for v in draft.variants]}
 
 
 def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = ()) -> str:
@@ -213,6 +319,15 @@ def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (
         "options": [(v.sku, v.option_name) for v in draft.variants],
     }
     return content_digest(content)
+
+
+def item_is_gone(exc: Exception) -> bool:
+    """Shopee says the item does not exist: ``error_item_not_found`` "Item_id is not found." (v2.product
+    update_item / update_stock / update_price, docs/marketplaces/shopee.md). The sandbox still answers
+    ``error_param`` "... item_id not found." for it (finding 12 there), so that wording counts too."""
+    code = getattr(exc, "code", "") or ""
+    message = (getattr(exc, "message", "") or "").lower()
+    return code.endswith("error_item_not_found") or (code.endswith("error_param") and "item_id not found" in message)
 
 
 def chunks(entries: list, size: int = BATCH_SIZE) -> list[list]:
@@ -304,69 +419,33 @@ def push_events(payload: dict, *, event_id: str) -> list[PushEvent]:
 
 
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
-    """Every documented rule the draft breaks, each saying in the owner's language what to fix."""
-    r = {**DEFAULT_RULES, **(rules or {})}
-    problems, add = problem_collector()
+    """Every rule the draft breaks (``RULES`` with ``rules`` over them), in the owner's language. Pure."""
+    shopee = RULES.updated(rules)
 
-    name = draft.name.strip()
-    if not r["name_min"] <= len(name) <= r["name_max"]:
-        add("name", _("The name has %(n)d characters; Shopee needs %(min)d to %(max)d.")
-            % {"n": len(name), "min": r["name_min"], "max": r["name_max"]})
-    description = description_text(draft.description)
-    if not r["description_min"] <= len(description) <= r["description_max"]:
-        add("description", _("The description has %(n)d characters; Shopee needs %(min)d to %(max)d. "
-                             "Describe the product in more detail.")
-            % {"n": len(description), "min": r["description_min"], "max": r["description_max"]})
-    if not draft.category_id:
-        add("category", _("Choose the Shopee category for this product's category (Sales channels → Categories)."))
-    elif not draft.category_is_leaf:
-        add("category", _("The Shopee category chosen has sub-categories; choose the most specific one."))
-    for spec in attributes:
-        if spec.mandatory and not any(str(v).strip() for v in draft.attributes.get(spec.external_id, [])):
-            add("attributes", _("Fill in the attribute “%(name)s” required by the Shopee category.") % {"name": spec.name})
-    if not draft.shipping_channel_id:
-        add("shipping", _("Choose a shipping channel for the shop (Sales channels → shop settings)."))
-    images = draft.images
-    if not r["images_min"] <= len(images) <= r["images_max"]:
-        add("images", _("The product has %(n)d photos; Shopee needs %(min)d to %(max)d.")
-            % {"n": len(images), "min": r["images_min"], "max": r["images_max"]})
-    for image in images:
-        if image.size_bytes > MAX_IMAGE_BYTES:
-            add("images", _("The photo %(name)s is larger than 10 MB.") % {"name": image.filename})
-        if not image.filename.lower().endswith(IMAGE_EXTENSIONS):
-            add("images", _("The photo %(name)s must be a JPG or PNG file.") % {"name": image.filename})
-    variants = draft.variants
-    if not variants:
-        add("variants", _("The product has no variant with a price."))
-    if len(variants) > r["models_max"]:
-        add("variants", _("The product has %(n)d variants; Shopee allows at most %(max)d.")
-            % {"n": len(variants), "max": r["models_max"]})
-    check_option_values(draft, add)
-    if has_variations(draft):
-        for v in variants:
-            for option in variant_options(draft, v):  # each tier's value counts on its own
-                if len(option) > r["option_max"]:
-                    add("variants", _("The option “%(option)s” is longer than %(max)d characters.")
-                        % {"option": option, "max": r["option_max"]})
-    if len(draft.sku) > MAX_MODEL_SKU or not draft.sku:
-        add("sku", _("The product key or SKU must have 1 to %(max)d characters.") % {"max": MAX_MODEL_SKU})
-    for v in variants:
-        if not r["price_min"] <= v.price_vnd <= r["price_max"]:
-            add("price", _("Variant %(sku)s: the price must be between %(min)s and %(max)s VND.")
-                % {"sku": v.sku, "min": money(r["price_min"]), "max": money(r["price_max"])})
-        if not r["stock_min"] <= v.stock <= r["stock_max"]:
-            add("stock", _("Variant %(sku)s: the stock must be between %(min)d and %(max)d.")
-                % {"sku": v.sku, "min": r["stock_min"], "max": r["stock_max"]})
-        if len(v.sku) > MAX_MODEL_SKU:
-            add("sku", _("Variant %(sku)s: the SKU is longer than %(max)d characters.") % {"sku": v.sku[:20], "max": MAX_MODEL_SKU})
-        if v.weight_grams is None or v.weight_grams <= 0:
-            add("weight", _("Variant %(sku)s: enter the package weight in grams.") % {"sku": v.sku})
-        elif not r["weight_min_kg"] <= v.weight_grams / 1000 <= r["weight_max_kg"]:
-            add("weight", _("Variant %(sku)s: the weight must be between %(min)s and %(max)s kg.")
-                % {"sku": v.sku, "min": r["weight_min_kg"], "max": r["weight_max_kg"]})
-        for side in (v.length_cm, v.width_cm, v.height_cm):
-            if side is not None and side > 0 and not r["dimension_min_cm"] <= side <= r["dimension_max_cm"]:
-                add("dimension", _("Variant %(sku)s: each package side must be between %(min)d and %(max)d cm.")
-                    % {"sku": v.sku, "min": r["dimension_min_cm"], "max": r["dimension_max_cm"]})
-                break
-    return problems
+    def own_checks(draft: ListingDraft, problems: ProblemList) -> None:
+        if has_variations(draft):
+            for v in draft.variants:
+                for option in variant_options(draft, v):  # each tier's value counts on its own
+                    if len(option) > shopee.tier_option_max:
+                        problems.add("variants", _("The option “%(option)s” is longer than %(max)d characters.")
+                                     % {"option": option, "max": shopee.tier_option_max}, variant=v)
+        if not draft.sku or len(draft.sku) > shopee.item_sku_max:
+            problems.add("sku", _("The product key or SKU must have 1 to %(max)d characters.")
+                         % {"max": shopee.item_sku_max})
+        if shopee.gtin_rule == GTIN_MANDATORY:
+            for v in draft.variants:
+                if not gtin_is_valid(v.gtin):
+                    problems.add("barcode", _("Variant %(sku)s: Shopee needs the barcode (GTIN: EAN, UPC, 8 to 14 digits) "
+                                           "in this category; enter it in the variant's barcode.") % {"sku": v.sku},
+                                 variant=v)
+        for spec in attributes:
+            values = [str(v).strip() for v in draft.attributes.get(spec.external_id, []) if str(v).strip()]
+            labels = {label.replace(" ", "").lower() for _id, label in spec.options}
+            if spec.units and values and values[0].replace(" ", "").lower() not in labels \
+                    and split_quantity(spec, values[0]) is None:
+                problems.add("attributes", _("Write “%(name)s” as a number with its unit, one of: %(units)s (for "
+                                             "example 500 %(unit)s).")
+                             % {"name": spec.name, "units": ", ".join(spec.units), "unit": spec.units[0]})
+
+    return validate_rules(draft, rules=shopee, attributes=attributes, description=description_text(draft.description),
+                          extra=own_checks)

@@ -1,6 +1,6 @@
 """Tiki Open API HTTP client: the only code that speaks HTTP to Tiki.
 
-OAuth 2.0 (marketplaces.md §4): the seller approves on ``/sc/oauth2/auth``; the code is exchanged, and
+OAuth 2.0 (docs/marketplaces/tiki.md, Hosts and authentication; R-authcode https://open.tiki.vn/docs/docs/current/oauth-2-0/auth-flows/authorization-code-flow/): the seller approves on ``/sc/oauth2/auth``; the code is exchanged, and
 tokens refreshed, at ``/sc/oauth2/token`` with a form-encoded body, the client authenticated by HTTP Basic
 (``client_secret_basic``) or by ``client_id``/``client_secret`` in the body (``client_secret_post``), as
 chosen at app registration. Token errors follow RFC 6749 (``{"error": "invalid_grant", ...}``): Tiki's
@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import requests
+from django.utils.translation import gettext as _
 
 from marketplace_connectors import http
 from marketplace_connectors.errors import (
@@ -46,12 +47,27 @@ class TikiError(PermanentError):
         self.errors = errors or []
 
 
+class IntegrationPaused(AuthError):
+    """The seller paused the connection in Tiki Seller Center: Tiki answers 2xx with ``msg`` /
+    ``integration_status`` and none of the data asked for (docs/marketplaces/tiki.md finding 3). Nothing was
+    done; the shop stops syncing until the seller resumes the connection and reconnects."""
+
+
+def _paused(payload: Any) -> str:
+    """Tiki's message when ``payload`` is the paused-connection answer, else ""."""
+    if not isinstance(payload, dict) or not payload.get("msg"):
+        return ""
+    if "integration_status" in payload or not set(payload) - {"msg", "integration_status"}:
+        return str(payload["msg"])
+    return ""
+
+
 def _errors(payload: Any) -> list[str]:
     if isinstance(payload, dict):
         errors = payload.get("errors")
         if isinstance(errors, list):
             return [str(e.get("message") if isinstance(e, dict) else e) for e in errors]
-        for key in ("error_description", "message", "error"):
+        for key in ("error_description", "message", "error", "msg"):
             if payload.get(key):
                 return [str(payload[key])]
     return []
@@ -74,7 +90,7 @@ class TikiClient:
         self.config = config
         self.seller_id = str(seller_id)
         self.access_token = access_token
-        self.session = session or http.session_create()
+        self.session = session or http.session_create(marketplace="tiki")
         self.calls = 0
 
     # --- authorisation -------------------------------------------------------------------------
@@ -134,6 +150,12 @@ class TikiClient:
         payload = json_payload(response)
         status = response.status_code
         if status < 400:
+            paused = _paused(payload)
+            if paused:
+                logger.info("tiki %s -> HTTP %s, connection paused by the seller (%s)", path, status, paused)
+                raise IntegrationPaused(
+                    _("The connection was paused in Tiki Seller Center (Tiki says: “%(msg)s”). Resume it there, "
+                      "then reconnect the shop.") % {"msg": paused}, code="integration_paused")
             return payload
         if status == 404 and allow_404:
             return None
@@ -144,8 +166,13 @@ class TikiClient:
             raise RetryableError(message, code=f"http_{status}")
         if status == 401:
             raise AccessTokenExpired(message, code="http_401")
-        if status == 403:
-            raise AuthError(message, code="http_403")
+        if status == 403 and "not active" in message.lower():
+            # R-errors: the seller's account is inactive at Tiki; reconnecting does not help
+            raise AuthError(_("Tiki says the seller account is not active (Tiki: “%(msg)s”). Contact Tiki's seller "
+                              "support, then reconnect the shop.") % {"msg": message}, code="seller_inactive")
+        if status == 403:  # R-errors: the app was not granted a scope it needs
+            raise AuthError(_("Tiki refused: the connection lacks a permission (Tiki: “%(msg)s”). Reconnect the shop "
+                              "and allow every permission asked for.") % {"msg": message}, code="http_403")
         raise TikiError(message, code=f"http_{status}", status=status, errors=errors)
 
     # --- seller and catalog metadata ------------------------------------------------------------

@@ -1,41 +1,36 @@
-"""Tiki settings, resolved at call time so tests and the sandbox can point the connector elsewhere.
-
-Every setting has a default here (read with ``getattr``) so the backend works before the lead adds the
-settings to ``config/settings/base.py``; the names and defaults are the ones documented in the report.
-"""
+"""Tiki settings: read from the environment here (the rest are constants a Django setting may override),
+resolved at call time so tests and the sandbox can point the connector elsewhere."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
-# The sandbox simulator's public test app: only ever used with MARKETPLACE_SANDBOX on.
-SANDBOX_CLIENT_ID = "7590139168389961"
-SANDBOX_CLIENT_SECRET = "sandbox-client-secret-not-a-secret"
-SANDBOX_PORT = 8703
-SCOPES = "offline product order inventory"  # marketplaces.md §4: the scopes a public app asks for
+from .._common import settings_reader
+
+env = environ.Env()
+
+SCOPES = "offline product order inventory"  # docs/marketplaces/tiki.md (S-config): the scopes a public app asks for
 TOKEN_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
-DEFAULTS = {
-    "TIKI_API_HOST": "https://api.tiki.vn",
+# Tiki Open API (OAuth 2.0 authorisation code). Tiki downloads product photos and certificates from URLs, so
+# TIKI_MEDIA_BASE_URL must be the site's public address in production.
+setting = settings_reader({
+    "TIKI_API_HOST": env.str("TIKI_API_HOST", default="https://api.tiki.vn"),
+    "TIKI_CLIENT_ID": env.str("TIKI_CLIENT_ID", default=""),
+    "TIKI_CLIENT_SECRET": env.str("TIKI_CLIENT_SECRET", default=""),
+    "TIKI_REDIRECT_URI": env.str("TIKI_REDIRECT_URI", default=""),
+    "TIKI_MEDIA_BASE_URL": env.str("TIKI_MEDIA_BASE_URL", default=""),
+    "TIKI_SELLER_RATE_LIMIT": env.float("TIKI_SELLER_RATE_LIMIT", default=150.0),
     "TIKI_AUTHORIZE_URL": "https://api.tiki.vn/sc/oauth2/auth",
     "TIKI_TOKEN_URL": "https://api.tiki.vn/sc/oauth2/token",
-    "TIKI_CLIENT_ID": "",
-    "TIKI_CLIENT_SECRET": "",
     "TIKI_TOKEN_AUTH_METHOD": "client_secret_basic",
-    "TIKI_SELLER_RATE_LIMIT": 150.0,
     "TIKI_UPDATE_SKUS_BATCH": 50,
-    "TIKI_MEDIA_BASE_URL": "",
     "TIKI_REQUIRED_DOCUMENTS_PATH": "/integration/v2/categories/{category_id}/required-documents",
     "TIKI_INVENTORY_TYPE": "dropship",
-    "TIKI_REDIRECT_URI": "",
-}
-
-
-def setting(name: str):
-    return getattr(settings, name, DEFAULTS[name])
+})
 
 
 @dataclass(frozen=True)
@@ -58,16 +53,17 @@ def tiki_config() -> TikiConfig:
     """The app credentials and hosts; ImproperlyConfigured when half-configured."""
     client_id, secret = str(setting("TIKI_CLIENT_ID") or ""), str(setting("TIKI_CLIENT_SECRET") or "")
     api_host, authorize, token = setting("TIKI_API_HOST"), setting("TIKI_AUTHORIZE_URL"), setting("TIKI_TOKEN_URL")
-    if not client_id and not secret and settings.MARKETPLACE_SANDBOX:
-        port = getattr(settings, "MARKETPLACE_SANDBOX_PORTS", {}).get("tiki", SANDBOX_PORT)
-        client_id, secret = SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
-        base = f"http://{settings.MARKETPLACE_SANDBOX_HOST}:{port}"
-        api_host, authorize, token = base, f"{base}/sc/oauth2/auth", f"{base}/sc/oauth2/token"
     if not client_id or not secret:
-        raise ImproperlyConfigured("Set both TIKI_CLIENT_ID and TIKI_CLIENT_SECRET (or MARKETPLACE_SANDBOX=on).")
+        raise ImproperlyConfigured("Set both TIKI_CLIENT_ID and TIKI_CLIENT_SECRET.")
     method = setting("TIKI_TOKEN_AUTH_METHOD")
     if method not in TOKEN_AUTH_METHODS:
         raise ImproperlyConfigured(f"TIKI_TOKEN_AUTH_METHOD must be one of {', '.join(TOKEN_AUTH_METHODS)}.")
+    redirect_uri = str(setting("TIKI_REDIRECT_URI") or "")
+    if not redirect_uri:
+        # one value for the consent link and the code exchange, equal to the callback registered in Tiki's
+        # OpenAPI console (docs/marketplaces/tiki.md finding 4): never guessed from a request
+        raise ImproperlyConfigured("Set TIKI_REDIRECT_URI to the callback registered in Tiki's OpenAPI console "
+                                   "(<site>/marketplaces/connect/tiki/callback/).")
     batch = int(setting("TIKI_UPDATE_SKUS_BATCH"))
     if not 1 <= batch <= 500:
         raise ImproperlyConfigured("TIKI_UPDATE_SKUS_BATCH must be 1 to 500.")
@@ -77,7 +73,7 @@ def tiki_config() -> TikiConfig:
         seller_rate_limit=float(setting("TIKI_SELLER_RATE_LIMIT")), update_skus_batch=batch,
         media_base_url=str(setting("TIKI_MEDIA_BASE_URL") or ""),
         required_documents_path=str(setting("TIKI_REQUIRED_DOCUMENTS_PATH")),
-        redirect_uri=str(setting("TIKI_REDIRECT_URI") or ""),
+        redirect_uri=redirect_uri,
         inventory_type=str(setting("TIKI_INVENTORY_TYPE")),
     )
 

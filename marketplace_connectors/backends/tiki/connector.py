@@ -23,13 +23,13 @@ pull event queue (open.tiki.vn "Event queue system is an alternate of a Webhook"
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Sequence
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from collections.abc import Sequence
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -40,13 +40,16 @@ from django.utils.translation import gettext_lazy
 from marketplace_connectors.base import (
     AttributeSpec,
     BatchOutcome,
-    Capability,
     CategoryNode,
     Connector,
+    CreatedListing,
     Credentials,
     ListingDraft,
-    LogisticsChannel,
+    ListingReview,
+    OAuthConnection,
+    OrderImport,
     PriceStockUpdate,
+    PublishPlan,
     PublishResult,
     RemoteListing,
     RemoteOrder,
@@ -55,25 +58,29 @@ from marketplace_connectors.base import (
     TokenSet,
     ValidationProblem,
 )
-from marketplace_connectors.errors import AuthError, PermanentError
+from marketplace_connectors.errors import AuthError, PermanentError, RetryableError
 
 from . import mappers
 from .client import TikiClient, TikiError, data_list
-from .conf import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, tiki_config
+from .conf import tiki_config
 
-SHIPPING_CHANNEL = "tiki"  # Tiki's logistics carry the orders: one channel, always enabled
 PAGE_SIZE = 50
+
+
+def api_updates_off_message() -> str:
+    """Said when Tiki Seller Center does not allow product updates through the API (translated when said)."""
+    return _("Tiki Seller Center does not allow this shop's products to be updated through the API "
+             "(can_update_product). Allow it in Tiki Seller Center, then reconnect the shop.")
 MAX_PAGES = 200  # Tiki lists at most 10,000 results (tikivn/open-api-docs#243)
 TRACKING_PAGES = 3  # pending requests are looked for among the latest 150 (a track id lives 30 days)
 FINAL_STATES = {"approved", "rejected", "deleted"}
 MEDIA_FOLDER = "marketplace/tiki"
-SANDBOX_REDIRECT_URI = "http://testserver/marketplaces/tiki/callback/"
 
 
-class TikiConnector(Connector):
+class TikiConnector(Connector, OAuthConnection, OrderImport, ListingReview):
     code = "tiki"
     display_name = gettext_lazy("Tiki")
-    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.REVIEW})
+    delist_hides = True  # Tiki's API cannot delete a product (see delist)
     owner_notes = (
         gettext_lazy("Once Tiki has approved a product, changes to its name, description or photos are not sent "
                      "to Tiki: Tiki reviews those again, so make them in Tiki Seller Center. Price and stock are "
@@ -83,27 +90,6 @@ class TikiConnector(Connector):
         gettext_lazy("Tiki does not let sellers delete a product: delisting hides it and sets its stock to 0."),
     )
 
-    def sandbox(self):
-        """The simulator on a free loopback port with the settings pointing the connector at it; product
-        requests wait until ``decide_review`` decides them, as Tiki's reviewers would."""
-        from marketplace_connectors.base import Sandbox
-
-        from .simulator import TikiSimulator
-
-        sim = TikiSimulator(client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET).start()
-        return Sandbox(
-            simulator=sim,
-            settings={"TIKI_API_HOST": sim.url, "TIKI_AUTHORIZE_URL": f"{sim.url}/sc/oauth2/auth",
-                      "TIKI_TOKEN_URL": f"{sim.url}/sc/oauth2/token", "TIKI_CLIENT_ID": SANDBOX_CLIENT_ID,
-                      "TIKI_CLIENT_SECRET": SANDBOX_CLIENT_SECRET, "TIKI_REDIRECT_URI": SANDBOX_REDIRECT_URI,
-                      "TIKI_MEDIA_BASE_URL": "http://testserver"},
-            callback_params=lambda: {"code": sim.issue_code(redirect_uri=SANDBOX_REDIRECT_URI)[0]},
-            category_id=str(sim.sandbox_category_id), attribute_values={"origin": ["Việt Nam"]},
-            shipping_channel_id=SHIPPING_CHANNEL,
-            decide_review=lambda external_id, approve, reason: sim.decide_request(
-                external_id.removeprefix(mappers.REQUEST_PREFIX), approve, reason),
-        )
-
     def client(self, credentials: Credentials | None = None) -> TikiClient:
         if credentials is None:
             return TikiClient(tiki_config())
@@ -111,14 +97,13 @@ class TikiConnector(Connector):
 
     # --- authorisation -------------------------------------------------------------------------
     def authorization_url(self, *, redirect_url: str) -> str:
-        """Tiki wants ``redirect_uri`` to equal a registered callback, so our ``state`` travels in Tiki's
-        own ``state`` parameter (returned unchanged). TIKI_REDIRECT_URI, when set, is the callback sent."""
-        parts = urlsplit(redirect_url)
-        query = parse_qsl(parts.query, keep_blank_values=True)
+        """Tiki wants ``redirect_uri`` to equal a registered callback, and the code exchange to send the same
+        value: both come from TIKI_REDIRECT_URI. Our ``state`` travels in Tiki's own ``state`` parameter
+        (returned unchanged); the rest of ``redirect_url`` is ours and not sent."""
+        query = parse_qsl(urlsplit(redirect_url).query, keep_blank_values=True)
         state = next((v for k, v in query if k == "state"), "")
-        callback = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in query if k != "state"])))
         client = self.client()
-        return client.authorization_url(redirect_url=client.config.redirect_uri or callback, state=state)
+        return client.authorization_url(redirect_url=client.config.redirect_uri, state=state)
 
     def _token_set(self, payload: dict, *, seller_id: str = "", shop_name: str = "") -> TokenSet:
         access, refresh = payload.get("access_token"), payload.get("refresh_token")
@@ -141,6 +126,8 @@ class TikiConnector(Connector):
         seller_id = str(seller.get("id") or "")
         if not seller_id:
             raise AuthError("the token is not linked to a seller", code="no_seller")
+        if mappers.to_int(seller.get("can_update_product"), 1) == 0:  # R-seller: nothing could be published
+            raise AuthError(api_updates_off_message(), code="api_updates_off")
         return self._token_set(payload, seller_id=seller_id, shop_name=str(seller.get("name") or ""))
 
     def refresh(self, *, credentials: Credentials) -> TokenSet:
@@ -158,13 +145,10 @@ class TikiConnector(Connector):
         return [spec for spec in map(mappers.attribute_spec, attrs) if spec is not None]
 
     def listing_rules(self, *, credentials: Credentials, category_id: str) -> dict:
-        """The documented limits (mappers.DEFAULT_RULES) plus the legal documents Tiki requires in the
-        category: ``required_documents`` [{"kind", "document_id", "name"}]."""
+        """The legal documents Tiki requires in the category, over the declared ``mappers.RULES``:
+        ``required_documents`` [{"kind", "document_id", "name"}]."""
         documents = self.client(credentials).get_required_documents(category_id=category_id)
-        return {**mappers.DEFAULT_RULES, "required_documents": mappers.required_documents(documents)}
-
-    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
-        return [LogisticsChannel(external_id=SHIPPING_CHANNEL, name="Tiki", enabled=True)]
+        return {"required_documents": mappers.required_documents(documents)}
 
     def validate(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = (),
                  rules: dict | None = None) -> list[ValidationProblem]:
@@ -186,10 +170,8 @@ class TikiConnector(Connector):
         if not urlsplit(url).scheme:
             base = tiki_config().media_base_url
             if not base:
-                if not settings.MARKETPLACE_SANDBOX:
-                    raise ImproperlyConfigured("Set TIKI_MEDIA_BASE_URL: Tiki downloads photos and certificates "
-                                               "from absolute URLs.")
-                base = "http://localhost"
+                raise ImproperlyConfigured("Set TIKI_MEDIA_BASE_URL: Tiki downloads photos and certificates from "
+                                           "absolute URLs.")
             url = urljoin(base.rstrip("/") + "/", url.lstrip("/"))
         return url
 
@@ -216,9 +198,19 @@ class TikiConnector(Connector):
         return pairs
 
     def _warehouse_ids(self, client: TikiClient) -> list[str]:
-        """The seller's active warehouses (stock goes to the first); empty for sellers without any."""
-        return [str(w.get("id")) for w in client.get_seller_warehouses()
-                if w.get("id") and mappers.to_int(w.get("status", 1), 1) == 1]
+        """The seller's active selling warehouses, the one stock goes to first: Tiki's ``type`` ``withdrawal``
+        receives returns and never sells (docs/marketplaces/tiki.md finding 2), so it is left out; the primary
+        warehouse comes first, then the ``requisition`` ones. Empty for sellers without any."""
+        return self._selling_warehouses(client)[0]
+
+    @staticmethod
+    def _selling_warehouses(client: TikiClient) -> tuple[list[str], bool]:
+        """(the selling warehouses as ``_warehouse_ids`` orders them, whether Tiki lists any warehouse at all)."""
+        listed = [w for w in client.get_seller_warehouses() if w.get("id")]
+        selling = [w for w in listed if mappers.to_int(w.get("status", 1), 1) == 1
+                   and str(w.get("type") or "").lower() != "withdrawal"]
+        selling.sort(key=lambda w: (not w.get("is_primary"), str(w.get("type") or "").lower() != "requisition"))
+        return [str(w["id"]) for w in selling], bool(listed)
 
     # --- listings ------------------------------------------------------------------------------
     def _pending_request(self, client: TikiClient, skus: set[str]) -> dict | None:
@@ -272,11 +264,10 @@ class TikiConnector(Connector):
         listing_ids = dict.fromkeys(mappers.listing_id(p) for p in products)
         return [listing for lid in listing_ids if (listing := self._listing(client, lid, known=products))]
 
-    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
-                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
-                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
-        """Send a product request (after looking for an earlier one, see the module docstring). Returns
-        UNDER_REVIEW with ``external_id`` "request:<track_id>"; ``on_created`` gets that id at once."""
+    def publish_prepare(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                        attributes: Sequence[AttributeSpec] = ()) -> PublishPlan:
+        """Look for an earlier product or request first (see the module docstring): either is ``existing``
+        (a request as "request:<track_id>", under review). Otherwise the request body, with the certificates."""
         client = self.client(credentials)
         skus = [v.sku for v in draft.variants]
         existing = self._listings_for_skus(client, skus)
@@ -284,33 +275,41 @@ class TikiConnector(Connector):
             raise PermanentError(_("Several listings on the shop have this product's SKUs; choose one under "
                                    "“Existing listings”."), code="ambiguous_sku")
         if existing:
-            on_created(existing[0].external_id)
-            return PublishResult(external_id=existing[0].external_id, variant_ids_by_sku=existing[0].variant_ids_by_sku,
-                                 image_ids=dict(uploaded_images), calls=client.calls)
+            return PublishPlan(existing=CreatedListing(external_id=existing[0].external_id, existed=True,
+                                                       variant_ids_by_sku=existing[0].variant_ids_by_sku))
         pending = self._pending_request(client, set(skus))
         if pending is not None:
-            external_id = mappers.REQUEST_PREFIX + str(pending["track_id"])
-            on_created(external_id)
-            return PublishResult(external_id=external_id, variant_ids_by_sku={}, image_ids=dict(uploaded_images),
-                                 calls=client.calls, review=ReviewState.UNDER_REVIEW)
+            return PublishPlan(existing=CreatedListing(
+                external_id=mappers.REQUEST_PREFIX + str(pending["track_id"]), existed=True,
+                review=ReviewState.UNDER_REVIEW))
         image_urls = self._image_urls(draft, uploaded_images)
         certificates = self._certificates(client, draft)
-        body = mappers.request_body(draft, image_urls=image_urls, attributes=attributes, certificates=certificates,
-                                    inventory_type=client.config.inventory_type,
-                                    warehouse_ids=self._warehouse_ids(client))
-        before_create()
+        return PublishPlan(body=mappers.request_body(draft, image_urls=image_urls, attributes=attributes,
+                                                     certificates=certificates,
+                                                     inventory_type=client.config.inventory_type,
+                                                     warehouse_ids=self._warehouse_ids(client)))
+
+    def publish_create(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan) -> CreatedListing:
+        """Send the product request: the listing is "request:<track_id>", under review."""
+        client = self.client(credentials)
         try:
-            answer = client.create_request(body)
+            answer = client.create_request(plan.body)
         except TikiError as exc:
             raise PermanentError(_("Tiki refused the product: %(detail)s") % {"detail": exc.message},
                                  code=exc.code) from exc
+        except AuthError as exc:
+            raise self._updates_refused(client, exc) from exc
         track_id = str(answer.get("track_id") or "")
         if not track_id:
             raise PermanentError(_("Tiki refused the product: %(detail)s") % {"detail": "no track_id"}, code="no_track_id")
-        external_id = mappers.REQUEST_PREFIX + track_id
-        on_created(external_id)
-        return PublishResult(external_id=external_id, variant_ids_by_sku={}, image_ids=dict(uploaded_images),
-                             calls=client.calls, review=ReviewState.UNDER_REVIEW)
+        return CreatedListing(external_id=mappers.REQUEST_PREFIX + track_id, review=ReviewState.UNDER_REVIEW)
+
+    def publish_complete(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan,
+                         created: CreatedListing, uploaded_images: dict[str, str],
+                         attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        """Nothing to send: a request's products get their ids when Tiki approves it (``review_status``)."""
+        return PublishResult(external_id=created.external_id, variant_ids_by_sku=dict(created.variant_ids_by_sku),
+                             image_ids=dict(uploaded_images), review=created.review)
 
     def review_status(self, *, credentials: Credentials, external_id: str) -> ReviewStatus:
         """UNDER_REVIEW while Tiki reviews, REJECTED with Tiki's reason, LIVE with the final ids (the
@@ -327,7 +326,7 @@ class TikiConnector(Connector):
         state_word = str(tracking.get("state") or "")
         state = mappers.REVIEW_STATES.get(state_word, ReviewState.UNDER_REVIEW)
         if state is ReviewState.REJECTED:
-            return ReviewStatus(state=state, reason=str(tracking.get("reason") or state_word))
+            return ReviewStatus(state=state, reason=mappers.request_reasons(tracking) or state_word)
         if state is ReviewState.UNDER_REVIEW:
             return ReviewStatus(state=state)
         products = tracking.get("products") or []
@@ -371,19 +370,39 @@ class TikiConnector(Connector):
         TIKI_UPDATE_SKUS_BATCH. A batch Tiki refuses whole fails each of its products with the reason."""
         client = self.client(credentials)
         wanted = [u for _listing, u in updates if u.price_vnd is not None or u.stock is not None]
-        warehouses = self._warehouse_ids(client) if any(u.stock is not None for u in wanted) else []
+        failed: dict[str, str] = {}
+        warehouses: list[str] = []
+        if any(u.stock is not None for u in wanted):
+            warehouses, listed = self._selling_warehouses(client)
+            if listed and not warehouses:
+                # only a returns warehouse, or every one switched off: a bare quantity would go nowhere Tiki
+                # sells from (tiki.md findings 2, 15), so the stock waits and the owner is told
+                reason = _("Tiki has no active supply warehouse for this shop (only a returns warehouse, or all "
+                           "switched off). Register or switch one on in Tiki Seller Center; the stock is sent then.")
+                failed.update({u.external_variant_id: reason for u in wanted if u.stock is not None})
+                wanted = [dataclasses.replace(u, stock=None) for u in wanted if u.price_vnd is not None]
         entries = [mappers.update_entry(product_id=u.external_variant_id, price_vnd=u.price_vnd, stock=u.stock,
                                         warehouse_ids=warehouses) for u in wanted]
-        failed: dict[str, str] = {}
         for chunk in mappers.chunks(entries, client.config.update_skus_batch):
             try:
                 answer = client.update_skus(chunk)
             except TikiError as exc:
                 failed.update(dict.fromkeys((str(e["product_id"]) for e in chunk), exc.message))
                 continue
+            except AuthError as exc:
+                raise self._updates_refused(client, exc) from exc
             failed.update(mappers.failed_updates(answer, chunk))
         tried = [str(e["product_id"]) for e in entries]
         return BatchOutcome(succeeded=tuple(t for t in dict.fromkeys(tried) if t not in failed), failed=failed)
+
+    @staticmethod
+    def _updates_refused(client: TikiClient, exc: AuthError) -> AuthError:
+        """A 403 on a product update: when Seller Center does not allow product updates through the API
+        (R-seller ``can_update_product`` 0) the owner must switch that on, not reconnect with more permissions,
+        so the seller's flags are read to tell the two apart."""
+        if exc.code == "http_403" and mappers.to_int(client.get_seller().get("can_update_product"), 1) == 0:
+            return AuthError(api_updates_off_message(), code="api_updates_off")
+        return exc
 
     def _set_active(self, client: TikiClient, external_id: str, *, active: bool, zero_stock: bool = False) -> None:
         listing = self._listing(client, external_id)
@@ -452,13 +471,21 @@ class TikiConnector(Connector):
         for page in range(1, MAX_PAGES + 1):
             answer = client.get_orders(page=page, limit=PAGE_SIZE, updated_from_date=mappers.tiki_time(since))
             batch = data_list(answer)
+            paging = answer.get("paging") if isinstance(answer.get("paging"), dict) else {}
+            total = mappers.to_int(paging.get("total"), -1)
+            last = mappers.to_int(paging.get("last_page"), 0)
+            if not batch and (total > (page - 1) * PAGE_SIZE or page < last):
+                # Tiki has answered an empty list on occasion (U-131) while its paging says orders are there:
+                # read as "nothing changed", the orders on it would never be imported (oversold), so the
+                # import is tried again later with its watermark unmoved (docs/marketplaces/tiki.md finding 12)
+                raise RetryableError("Tiki answered an empty page of orders its paging says exist",
+                                     code="tiki_empty_order_page")
             for raw in batch:
                 if not raw.get("items"):
                     raw = client.get_order(code=str(raw.get("code"))) or raw
                 order = mappers.remote_order(raw)
                 orders[order.external_id] = order
-            last = mappers.to_int((answer.get("paging") or {}).get("last_page"), page)
-            if len(batch) < PAGE_SIZE or page >= last:
+            if (page >= last) if last else len(batch) < PAGE_SIZE:
                 break
         return sorted(orders.values(), key=lambda o: (o.updated_at, o.external_id))
 

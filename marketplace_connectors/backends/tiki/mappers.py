@@ -1,6 +1,6 @@
 """Pure functions between our ListingDraft and Tiki's payloads, Tiki's rules, and Tiki's answers.
 
-No I/O here. Sources (marketplaces.md §4 and open.tiki.vn guides): a product *request* carries
+No I/O here. Sources (docs/marketplaces/tiki.md and open.tiki.vn guides): a product *request* carries
 ``category_id`` (a primary category), ``name``, HTML ``description``, ``attributes`` {code: value} with
 every required attribute, ``image``/``images`` (URLs Tiki downloads), at most two ``option_attributes``
 and ``variants`` [{sku, price (integer VND > 0), quantity, inventory_type, option1/option2}]; categories
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -30,17 +31,16 @@ from marketplace_connectors.base import (
     ReviewState,
     ValidationProblem,
 )
+from marketplace_connectors.rules import ListingRules, ProblemList
+from marketplace_connectors.rules import validate as validate_rules
 
+from .._common import chunks as chunks  # connector.py batches with mappers.chunks
 from .._common import (
-    check_option_values,
     content_digest,
     has_variations,
-    money,
     parse_time_formats,
-    problem_collector,
     variation_name,
 )
-from .._common import chunks as chunks  # connector.py batches with mappers.chunks
 
 # Tiki takes HTML: our text as escaped paragraphs.
 from .._common import html_paragraphs as description_html
@@ -48,22 +48,39 @@ from .._common import html_paragraphs as description_html
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # "API use yyyy-MM-dd HH:mm:ss datetime format" (Vietnamese time)
 REQUEST_PREFIX = "request:"  # external id of a listing still waiting for Tiki's review: "request:<track_id>"
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
-DOCUMENT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".pdf")
 IMAGE_MIN_SIDE = 500
 NO_BRAND = "OEM"
-# Attributes the connector fills itself from the draft; the owner is never asked for them.
-SYSTEM_ATTRIBUTES = {"name", "description", "brand", "product_weight_kg", "product_length", "product_width",
-                     "product_height", "bulky", "sku", "price", "quantity"}
 
-DEFAULT_RULES = {
-    "price_min": 1_000, "price_max": 999_999_999,  # Tiki: "variants should have price > 0"; the rest is ours
-    "name_max": 255, "description_min": 0,
-    "images_min": 1, "images_max": 12,
-    "variants_max": 100, "option_attributes_max": 2, "sku_max": 64,
-    "document_max_bytes": 10 * 1024 * 1024,
-    "required_documents": [],  # [{"kind", "document_id", "name"}], filled from Tiki per category
-}
+
+@dataclass(frozen=True)
+class TikiRules(ListingRules):
+    """Tiki's limits, plus its own: the legal documents a category requires, and the files they may be."""
+
+    #: [{"kind", "document_id", "name"}], from Tiki per category (``required_documents``)
+    required_documents: tuple = ()
+    document_extensions: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".pdf")
+    document_max_bytes: int = 10 * 1024 * 1024
+
+
+# Sources: docs/marketplaces/tiki.md, Create product request (G-create, G-structure): a primary category;
+# every required attribute; certificate files uploaded as images (JPG/PNG; we also take PDF); at most 2 option
+# attributes; variants with price > 0. The request's field limits are past the stored excerpts (U): name at
+# most 255 characters, 1 to 12 images, 100 variants, SKU at most 64 characters, price from 1,000 VND and
+# documents of at most 10 MB are our own limits, kept from before.
+RULES = TikiRules(
+    marketplace="Tiki",
+    name_max=255,
+    images_min=1, images_max=12,
+    # Attributes the connector fills itself from the draft; the owner is never asked for them.
+    system_attributes=frozenset({"name", "description", "brand", "product_weight_kg", "product_length",
+                                 "product_width", "product_height", "bulky", "sku", "price", "quantity"}),
+    variants_max=100,
+    sku_max=64,
+    price_min=1_000, price_max=999_999_999,
+    weight_required=True,
+)
+IMAGE_EXTENSIONS = RULES.image_extensions
+SYSTEM_ATTRIBUTES = RULES.system_attributes
 
 # Tiki's document codes -> sme.catalog's document kinds. Codes Tiki adds later keep their own name, so
 # validate still asks for them by the name Tiki gives.
@@ -78,7 +95,8 @@ REVIEW_STATES = {
     "approved": ReviewState.LIVE,
     "rejected": ReviewState.REJECTED,
     "deleted": ReviewState.REJECTED,
-}  # queuing, processing, drafted, bot/md_awaiting_approve, awaiting_approve: still under review
+}  # queuing, processing, drafted, awaiting_approve, and md_/bot_awaiting_approve (Tiki's status flow page)
+# or md_/bot_waiting_approve (its create-request guide spells them so; tiki.md finding 10): still under review
 
 # Tiki order statuses (TIKI Theory V2, Order Status) -> ours. Orders before "queueing" are not yet accepted
 # by Tiki but hold stock all the same (an unpaid order keeps its items reserved).
@@ -284,6 +302,20 @@ def required_documents(entries: list[dict]) -> list[dict]:
     return out
 
 
+def request_reasons(record: dict) -> str:
+    """Why Tiki rejected a request, one line: the request records' ``reasons`` (G-requests; a list, a text or
+    null – its items' shape is not published, U) and the tracking's ``reason``."""
+    parts: list[str] = []
+    raw = record.get("reasons")
+    for item in raw if isinstance(raw, list) else [raw]:
+        text = item.get("message") or item.get("reason") or item.get("name") if isinstance(item, dict) else item
+        if text and str(text).strip():
+            parts.append(str(text).strip())
+    if record.get("reason") and str(record["reason"]).strip() not in parts:
+        parts.append(str(record["reason"]).strip())
+    return "; ".join(parts)
+
+
 def request_skus(tracking: dict) -> set[str]:
     """The seller SKUs a tracked request carries: its ``variants`` while pending (the simulator, and Tiki
     when it echoes the request), its ``products`` once approved."""
@@ -338,11 +370,15 @@ def remote_order(order: dict) -> RemoteOrder:
     for item in order.get("items") or []:
         product = item.get("product") or {}
         invoice = item.get("invoice") or {}
+        product_id = str(product.get("id") or product.get("product_id") or "")
+        seller_code = str(product.get("seller_product_code") or product.get("original_sku") or "")
         lines.append(RemoteOrderLine(
-            sku=str(product.get("seller_product_code") or product.get("original_sku") or product.get("sku") or ""),
+            # the seller's code may be empty (docs/marketplaces/tiki.md finding 1): the line is then known by
+            # Tiki's product id, matched through the listing's bindings, and two such lines never merge
+            sku=seller_code or (f"tiki-{product_id}" if product_id else str(product.get("sku") or "")),
             quantity=to_int(invoice.get("quantity") or item.get("qty") or item.get("quantity"), 1),
             unit_price_vnd=to_int(invoice.get("price") or product.get("price")),
-            status=status, external_variant_id=str(product.get("id") or product.get("product_id") or ""),
+            status=status, external_variant_id=product_id,
             name=str(product.get("name") or ""),
         ))
     invoice = order.get("invoice") or {}
@@ -356,59 +392,22 @@ def remote_order(order: dict) -> RemoteOrder:
 
 # --- validation ---------------------------------------------------------------------------------------
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
-    """Every rule the draft breaks, each saying in the owner's language what to fix. Pure."""
-    r = {**DEFAULT_RULES, **(rules or {})}
-    problems, add = problem_collector()
+    """Every rule the draft breaks (``RULES`` with ``rules`` over them), in the owner's language. Pure."""
+    tiki = RULES.updated(rules)
 
-    name = draft.name.strip()
-    if not name:
-        add("name", _("Enter the product name."))
-    elif len(name) > r["name_max"]:
-        add("name", _("The name has %(n)d characters; Tiki allows at most %(max)d.") % {"n": len(name), "max": r["name_max"]})
-    if not draft.category_id:
-        add("category", _("Choose the Tiki category for this product's category (Sales channels → Categories)."))
-    elif not draft.category_is_leaf:
-        add("category", _("The Tiki category chosen is not a primary category; choose the most specific one."))
-    for spec in attributes:
-        if spec.mandatory and spec.external_id not in SYSTEM_ATTRIBUTES and \
-                not any(str(v).strip() for v in draft.attributes.get(spec.external_id, [])):
-            add("attributes", _("Fill in the attribute “%(name)s” required by the Tiki category.") % {"name": spec.name})
-    if not r["images_min"] <= len(draft.images) <= r["images_max"]:
-        add("images", _("The product has %(n)d photos; Tiki needs %(min)d to %(max)d.")
-            % {"n": len(draft.images), "min": r["images_min"], "max": r["images_max"]})
-    for image in draft.images:
-        if not image.filename.lower().endswith(IMAGE_EXTENSIONS):
-            add("images", _("The photo %(name)s must be a JPG or PNG file.") % {"name": image.filename})
-    kinds = {d.kind for d in draft.documents}
-    for required in r["required_documents"]:
-        if required.get("kind") not in kinds:
-            add("documents", _("Tiki requires the document “%(name)s” for this category; upload it with the "
-                               "product's documents.") % {"name": required.get("name") or required.get("kind")})
-    for document in draft.documents:
-        if not document.filename.lower().endswith(DOCUMENT_EXTENSIONS):
-            add("documents", _("The document %(name)s must be a PDF, JPG or PNG file.") % {"name": document.filename})
-        elif document.size_bytes > r["document_max_bytes"]:
-            add("documents", _("The document %(name)s is larger than %(max)d MB.")
-                % {"name": document.filename, "max": r["document_max_bytes"] // (1024 * 1024)})
-    variants = draft.variants
-    if not variants:
-        add("variants", _("The product has no variant with a price."))
-    if len(variants) > r["variants_max"]:
-        add("variants", _("The product has %(n)d variants; Tiki allows at most %(max)d.")
-            % {"n": len(variants), "max": r["variants_max"]})
-    check_option_values(draft, add)
-    skus = [v.sku for v in variants]
-    if len(set(skus)) != len(skus):
-        add("sku", _("Two variants have the same SKU; Tiki needs a different SKU for each variant."))
-    for v in variants:
-        if not v.sku or len(v.sku) > r["sku_max"]:
-            add("sku", _("Variant %(sku)s: the SKU must have 1 to %(max)d characters.") % {"sku": v.sku[:20] or "—",
-                                                                                           "max": r["sku_max"]})
-        if not r["price_min"] <= v.price_vnd <= r["price_max"]:
-            add("price", _("Variant %(sku)s: the price must be between %(min)s and %(max)s VND.")
-                % {"sku": v.sku, "min": money(r["price_min"]), "max": money(r["price_max"])})
-        if v.stock < 0:
-            add("stock", _("Variant %(sku)s: the stock cannot be negative.") % {"sku": v.sku})
-        if v.weight_grams is None or v.weight_grams <= 0:
-            add("weight", _("Variant %(sku)s: enter the package weight in grams.") % {"sku": v.sku})
-    return problems
+    def documents(draft: ListingDraft, problems: ProblemList) -> None:
+        kinds = {d.kind for d in draft.documents}
+        for required in tiki.required_documents:
+            if required.get("kind") not in kinds:
+                problems.add("documents", _("Tiki requires the document “%(name)s” for this category; upload it with "
+                                            "the product's documents.")
+                             % {"name": required.get("name") or required.get("kind")})
+        for document in draft.documents:
+            if not document.filename.lower().endswith(tiki.document_extensions):
+                problems.add("documents", _("The document %(name)s must be a PDF, JPG or PNG file.")
+                             % {"name": document.filename})
+            elif document.size_bytes > tiki.document_max_bytes:
+                problems.add("documents", _("The document %(name)s is larger than %(max)d MB.")
+                             % {"name": document.filename, "max": tiki.document_max_bytes // (1024 * 1024)})
+
+    return validate_rules(draft, rules=tiki, attributes=attributes, extra=documents)

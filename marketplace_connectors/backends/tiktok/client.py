@@ -1,6 +1,6 @@
 """TikTok Shop Partner API (202309 generation) HTTP client: the only code that speaks HTTP to TikTok Shop.
 
-Signs every call as documented (marketplaces.md §3.2): the query parameters except ``sign`` and
+Signs every call as documented (docs/marketplaces/tiktok.md, Signing; G-sign https://partner.tiktokshop.com/docv2/page/678e3a3d4ddec3030b238faf): the query parameters except ``sign`` and
 ``access_token``, sorted, joined ``key + value``, after the request path, then the raw body unless the
 request is multipart, wrapped as ``secret + s + secret``; ``hex(HMAC-SHA256(app_secret))``. The body is
 serialised once (UTF-8, not ``\\u``-escaped) and those exact bytes are signed and sent. The access token
@@ -45,6 +45,7 @@ RETRYABLE_CODES = {RATE_LIMITED, 36009003, 36009007}  # too many requests, inter
 TOKEN_CODES = {105002, 105001, 101000}  # expired / invalid access token, token and shop do not match
 INVALID_CREDENTIALS = 36009004  # also bad app_key or timestamp: a token problem only when it says so
 SCOPE_CODES = {105005}  # the seller did not grant the scope: reconnecting fixes it
+VERSION_RETIRED = 36009014  # G-versions: the API version we call was retired; the operators must move on
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
 
@@ -82,7 +83,7 @@ class TikTokClient:
         self.shop_id = str(shop_id)
         self.shop_cipher = shop_cipher
         self.access_token = access_token
-        self.session = session or http.session_create()
+        self.session = session or http.session_create(marketplace="tiktok")
         self.calls = 0
 
     # --- transport -----------------------------------------------------------------------------
@@ -133,6 +134,8 @@ class TikTokClient:
             raise AccessTokenExpired(message, code=str(code), request_id=request_id)
         if code in SCOPE_CODES:
             raise AuthError(message, code=str(code), request_id=request_id)
+        if code == VERSION_RETIRED:  # not the owner's to fix, and no retry helps: an alert for the operators
+            logger.error("tiktok retired the API version of %s (36009014): the connector must be updated", path)
         data = payload.get("data")
         raise TikTokError(message, code=str(code), request_id=request_id, data=data if isinstance(data, dict) else {})
 
@@ -173,6 +176,11 @@ class TikTokClient:
         data = self.call("GET", f"/product/{VERSION}/categories/{category_id}/attributes", params={"locale": locale})
         return data.get("attributes") or []
 
+    def category_recommend(self, *, product_title: str) -> str:
+        """Recommend Category (docs/marketplaces/tiktok.md): the leaf category id for a title, "" for none."""
+        data = self.call("POST", f"/product/{VERSION}/categories/recommend", body={"product_title": product_title})
+        return str(data.get("leaf_category_id") or "")
+
     def category_rules(self, *, category_id: str, locale: str = "vi-VN") -> dict:
         return self.call("GET", f"/product/{VERSION}/categories/{category_id}/rules", params={"locale": locale})
 
@@ -188,6 +196,15 @@ class TikTokClient:
             raise PermanentError("image upload returned no uri", code="no_image_uri")
         return str(data["uri"])
 
+    def upload_file(self, *, name: str, content: bytes) -> str:
+        """Upload Product File (R-file; multipart ``data`` and ``name``; not a shop API): a certificate as a
+        PDF; returns the file ``id`` a product's ``certifications[].files`` names."""
+        data = self.call("POST", f"/product/{VERSION}/files/upload", shop=False,
+                         files={"data": (name, content, "application/pdf"), "name": (None, name)})
+        if not data.get("id"):
+            raise PermanentError("file upload returned no id", code="no_file_id")
+        return str(data["id"])
+
     # --- products ------------------------------------------------------------------------------------
     def create_product(self, body: dict) -> dict:
         return self.call("POST", f"/product/{VERSION}/products", body=body)
@@ -195,6 +212,11 @@ class TikTokClient:
     def edit_product(self, *, product_id: str, body: dict) -> dict:
         """Full overwrite: fields left out are cleared, except price and inventory (§3.4)."""
         return self.call("PUT", f"/product/{VERSION}/products/{product_id}", body=body)
+
+    def partial_edit_product(self, *, product_id: str, body: dict) -> dict:
+        """Per top-level property: fields left out stay, a field sent replaces the stored one whole; ``skus``
+        sent deletes every SKU left out (docs/marketplaces/tiktok.md, Partial Edit Product)."""
+        return self.call("POST", f"/product/{VERSION}/products/{product_id}/partial_edit", body=body)
 
     def get_product(self, *, product_id: str, locale: str = "vi-VN") -> dict:
         return self.call("GET", f"/product/{VERSION}/products/{product_id}", params={"locale": locale})

@@ -16,11 +16,11 @@ The shop is identified by TikTok's shop id (what webhooks carry); shop APIs also
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import json
+import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,38 +28,43 @@ from django.utils.translation import gettext_lazy
 from marketplace_connectors.base import (
     AttributeSpec,
     BatchOutcome,
-    Capability,
     CategoryNode,
     Connector,
+    CreatedListing,
     Credentials,
     ListingDraft,
-    LogisticsChannel,
+    ListingReview,
+    OAuthConnection,
+    OrderImport,
     PriceStockUpdate,
+    PublishPlan,
     PublishResult,
     PushEvent,
+    PushNotifications,
     PushRejected,
     RemoteListing,
     RemoteOrder,
     ReviewState,
     ReviewStatus,
-    Sandbox,
     TokenSet,
     ValidationProblem,
 )
+from marketplace_connectors.crypto import secret_equals
 from marketplace_connectors.errors import AuthError, PermanentError
 
 from .._common import owner_error
 from . import mappers
 from .client import TikTokClient, TikTokError, tiktok_push_signature
-from .conf import SANDBOX_APP_KEY, SANDBOX_APP_SECRET, SANDBOX_SERVICE_ID, tiktok_config
+from .conf import tiktok_config
 
-SHIPPING_CHANNEL = "tiktok"  # TikTok Shop arranges the carrier itself: one channel, always enabled
 PRODUCT_MISSING = "12052032"
+ZERO_REFUSED = "12052055"  # inventory quantity outside [1, 99 999]
 PAGE_SIZE = 100
 MAX_PUBLISH_KEYS = 3
 _shop_ciphers: dict[tuple[str, str, str], str] = {}  # (api host, app key, shop id) -> shop_cipher
 _warehouses: dict[tuple[str, str, str], str] = {}  # (api host, app key, shop id) -> default warehouse id
 _cache_lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 def _unix(moment: dt.datetime) -> int:
@@ -74,27 +79,9 @@ def _from_unix(value, default: dt.datetime | None = None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(number, tz=dt.UTC) if number > 0 else default
 
 
-class TikTokShopConnector(Connector):
+class TikTokShopConnector(Connector, OAuthConnection, OrderImport, PushNotifications, ListingReview):
     code = "tiktok"
     display_name = gettext_lazy("TikTok Shop")
-    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.PUSH,
-                              Capability.REVIEW})
-
-    def sandbox(self) -> Sandbox:
-        """The simulator on a free loopback port, the settings pointing the connector at it. Its audit passes
-        every product at once, so the contract suite can go on to price, stock and pausing."""
-        from .simulator import TikTokSimulator
-
-        sim = TikTokSimulator(app_key=SANDBOX_APP_KEY, app_secret=SANDBOX_APP_SECRET, service_id=SANDBOX_SERVICE_ID,
-                              audit_seconds=0, zero_stock_allowed=True).start()
-        return Sandbox(
-            simulator=sim,
-            settings={"TIKTOK_API_HOST": sim.url, "TIKTOK_AUTH_HOST": sim.url,
-                      "TIKTOK_AUTHORIZE_URL": f"{sim.url}/open/authorize", "TIKTOK_APP_KEY": SANDBOX_APP_KEY,
-                      "TIKTOK_APP_SECRET": SANDBOX_APP_SECRET, "TIKTOK_SERVICE_ID": SANDBOX_SERVICE_ID},
-            callback_params=lambda: {"code": sim.issue_code()},
-            category_id="600103", attribute_values={"100101": ["1001011"]}, shipping_channel_id=SHIPPING_CHANNEL,
-        )
 
     # --- clients -----------------------------------------------------------------------------------
     def client(self, credentials: Credentials | None = None) -> TikTokClient:
@@ -124,8 +111,14 @@ class TikTokShopConnector(Connector):
     def _warehouse(self, client: TikTokClient) -> str:
         key = (client.config.api_host, client.config.app_key, client.shop_id)
         if key not in _warehouses:
+            # R-warehouses: only a SALES_WAREHOUSE whose effect_status is ENABLED sells (RETURN_WAREHOUSE receives
+            # returns; DISABLED and RESTRICTED mean holiday or order-limit mode); the default one first
             warehouses = [w for w in client.warehouses() if str(w.get("type") or "SALES_WAREHOUSE") == "SALES_WAREHOUSE"]
-            default = next((w for w in warehouses if w.get("is_default")), warehouses[0] if warehouses else None)
+            enabled = [w for w in warehouses if str(w.get("effect_status") or "ENABLED") == "ENABLED"]
+            default = next((w for w in enabled if w.get("is_default")), enabled[0] if enabled else None)
+            if default is None and warehouses:
+                raise PermanentError(_("The TikTok Shop's warehouses are switched off (holiday or order-limit mode); "
+                                       "switch one on in Seller Center."), code="tiktok_12052531")
             if default is None:
                 raise PermanentError(_("The TikTok Shop has no sales warehouse; add one in Seller Center."),
                                      code="no_warehouse")
@@ -135,18 +128,15 @@ class TikTokShopConnector(Connector):
 
     # --- authorisation -------------------------------------------------------------------------------
     def authorization_url(self, *, redirect_url: str) -> str:
-        """Partner Center's authorisation link with our ``state``. TikTok returns to the redirect URL registered
-        for the app (it must be <base>/marketplaces/connect/tiktok/callback/); the local sandbox, which has no
-        registration, also gets it as ``redirect_uri``."""
+        """Partner Center's authorisation link: ``service_id`` and our ``state``, nothing else (G-auth, G-app).
+        TikTok returns the seller to the Redirect URL registered for the app in Partner Center, which must be
+        <site>/marketplaces/connect/tiktok/callback/; a ``redirect_uri`` in the link would be ignored, so none
+        is sent (docs/marketplaces/tiktok.md finding 5)."""
         config = tiktok_config()
-        parts = urlsplit(redirect_url)
-        query = parse_qsl(parts.query, keep_blank_values=True)
+        query = parse_qsl(urlsplit(redirect_url).query, keep_blank_values=True)
         state = next((v for k, v in query if k == "state"), "")
-        params = {"service_id": config.service_id, "state": state}
-        if config.sandbox:
-            params["redirect_uri"] = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in query if k != "state"])))
         separator = "&" if "?" in config.authorize_url else "?"
-        return f"{config.authorize_url}{separator}{urlencode(params)}"
+        return f"{config.authorize_url}{separator}{urlencode({'service_id': config.service_id, 'state': state})}"
 
     def _token_set(self, payload: dict, *, shop_id: str, shop_name: str = "") -> TokenSet:
         access, refresh = payload.get("access_token"), payload.get("refresh_token")
@@ -185,6 +175,20 @@ class TikTokShopConnector(Connector):
                 for c in self.client(credentials).categories()
                 if "AVAILABLE" in (c.get("permission_statuses") or ["AVAILABLE"])]
 
+    def category_recommend(self, *, credentials: Credentials, name: str) -> list[str]:
+        """Recommend Category for the product's title. A title outside TikTok's 25-255 characters is not sent
+        (the owner fixes the name first); "no matching category" (12019064, 12052912) is no suggestion."""
+        title = name.strip()
+        if not mappers.RULES.name_min <= len(title) <= (mappers.RULES.name_max or len(title)):
+            return []
+        try:
+            leaf = self.client(credentials).category_recommend(product_title=title)
+        except PermanentError as exc:
+            if exc.code in ("12019064", "12052912"):
+                return []
+            raise
+        return [leaf] if leaf else []
+
     def category_attributes(self, *, credentials: Credentials, category_id: str) -> list[AttributeSpec]:
         """The category's product attributes (sales attributes become the variants' option names)."""
         specs = []
@@ -200,12 +204,53 @@ class TikTokShopConnector(Connector):
         return specs
 
     def listing_rules(self, *, credentials: Credentials, category_id: str) -> dict:
-        rules = self.client(credentials).category_rules(category_id=category_id)
-        return {**mappers.DEFAULT_RULES,
-                "package_dimensions_required": bool((rules.get("package_dimension") or {}).get("is_required"))}
+        """The documented limits with the category's rules: package dimensions required, cash on delivery
+        supported, certifications required (Get Category Rules), and the attributes required only when
+        another attribute has a value (Get Attributes' ``requirement_conditions``)."""
+        client = self.client(credentials)
+        return {**mappers.category_rules(client.category_rules(category_id=category_id)),
+                "conditional_attributes": mappers.conditional_attributes(
+                    client.category_attributes(category_id=category_id))}
 
-    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
-        return [LogisticsChannel(external_id=SHIPPING_CHANNEL, name="TikTok Shop", enabled=True)]
+    def _category_rules(self, client: TikTokClient, category_id: str) -> dict:
+        """The category's rules, read before every create or edit: ``is_cod_allowed`` true where cash on
+        delivery is not supported fails the listing (12052222), and so does a missing certification (12052105)."""
+        try:
+            return mappers.category_rules(client.category_rules(category_id=category_id))
+        except TikTokError as exc:
+            raise self._owner_error(exc) from exc
+
+    def _cod_supported(self, client: TikTokClient, category_id: str) -> bool:
+        return self._category_rules(client, category_id)["cod_supported"]
+
+    def _certifications(self, client: TikTokClient, draft: ListingDraft, rules: dict,
+                        uploaded: dict[str, str]) -> list[dict]:
+        """``certifications[]`` for the certificates the category requires (R-rules), each from the owner's
+        document of its kind: a PDF through Upload Product File, an image through Upload Product Image with
+        ``use_case=CERTIFICATION_IMAGE`` (R-create). Uploads are remembered in ``uploaded`` like photos, so a
+        retry sends none twice. A certificate the owner has not given stops the publish here, with what to
+        upload (the checklist says the same before), instead of a create TikTok would refuse (12052105)."""
+        problems = mappers.certificate_problems(draft, rules)
+        if problems:
+            raise PermanentError(problems[0].message, code="tiktok_certificate_missing")
+        entries = []
+        for cert in mappers.required_certifications(draft, rules):
+            document = mappers.certificate_document(draft, cert)
+            key = f"certificate:{document.key}"
+            try:
+                if mappers.is_pdf(document):
+                    if key not in uploaded:
+                        uploaded[key] = client.upload_file(name=mappers.certificate_file_name(document),
+                                                           content=document.content)
+                    entries.append(mappers.certification_entry(cert, document, file_id=uploaded[key]))
+                else:
+                    if key not in uploaded:
+                        uploaded[key] = client.upload_image(filename=document.filename, content=document.content,
+                                                            use_case="CERTIFICATION_IMAGE")
+                    entries.append(mappers.certification_entry(cert, document, image_uri=uploaded[key]))
+            except TikTokError as exc:
+                raise self._owner_error(exc) from exc
+        return entries
 
     def validate(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = (),
                  rules: dict | None = None) -> list[ValidationProblem]:
@@ -230,13 +275,22 @@ class TikTokShopConnector(Connector):
                 return None
             raise self._owner_error(exc) from exc
 
-    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
-                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
-                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+    def publish_prepare(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                        attributes: Sequence[AttributeSpec] = ()) -> PublishPlan:
         client = self.client(credentials)
+        rules = self._category_rules(client, draft.category_id)
+        certifications = self._certifications(client, draft, rules, uploaded_images)
         uris = self._upload_images(client, draft, uploaded_images)
-        body = mappers.product_body(draft, image_uris=uris, attributes=attributes, warehouse_id=self._warehouse(client))
-        before_create()
+        return PublishPlan(body=mappers.product_body(draft, image_uris=uris, attributes=attributes,
+                                                     warehouse_id=self._warehouse(client),
+                                                     cod_allowed=rules["cod_supported"],
+                                                     certifications=certifications))
+
+    def publish_create(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan) -> CreatedListing:
+        """Create Product under an idempotency key (a repeated key answers the product it made), reading the
+        product back: a key whose product was deleted since is replaced by the next one."""
+        client = self.client(credentials)
+        body = dict(plan.body)
         for attempt in range(MAX_PUBLISH_KEYS):
             body["idempotency_key"] = mappers.idempotency_key(app_key=client.config.app_key,
                                                               shop_id=credentials.shop_id, draft=draft, attempt=attempt)
@@ -244,25 +298,37 @@ class TikTokShopConnector(Connector):
                 created = client.create_product(body)
             except TikTokError as exc:
                 raise self._owner_error(exc) from exc
+            for warning in created.get("warnings") or []:  # R-create: a field the system cleared, say
+                logger.warning("tiktok create product warning: %s", str((warning or {}).get("message") or "")[:500])
             product_id = str(created["product_id"])
             product = self._product(client, product_id)
             if product is not None:
                 break  # a new product, or the one an earlier try with this key created
         else:
             raise PermanentError("TikTok Shop keeps answering with deleted products", code="idempotency_deleted")
-        on_created(product_id)
-        ids = mappers.sku_ids(created) or mappers.sku_ids(product)
+        return CreatedListing(external_id=product_id, answer={"created": created, "product": product})
+
+    def publish_complete(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan,
+                         created: CreatedListing, uploaded_images: dict[str, str],
+                         attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        """Nothing left to send (Create Product made every SKU): the SKU ids and the audit's state."""
+        product = created.answer["product"]
+        ids = mappers.sku_ids(created.answer["created"]) or mappers.sku_ids(product)
         state = mappers.review_state(str(product.get("status") or "PENDING"))
-        return PublishResult(external_id=product_id, variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
-                             image_ids=dict(uploaded_images), calls=client.calls, review=state,
+        return PublishResult(external_id=created.external_id,
+                             variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
+                             image_ids=dict(uploaded_images), review=state,
                              review_reason=mappers.rejection_reason(product) if state == ReviewState.REJECTED else "")
 
     def update(self, *, credentials: Credentials, external_id: str, draft: ListingDraft,
                variant_ids_by_sku: dict[str, str], uploaded_images: dict[str, str],
                attributes: Sequence[AttributeSpec] = (), push_item: bool = True) -> PublishResult:
-        """Edit Product overwrites the whole product, so the body always holds everything; SKUs already on
-        TikTok keep their price and inventory (those go through update_price_stock). Editing a product that
-        failed the audit submits it again."""
+        """Read the product first, then write only what is ours (docs/marketplaces/tiktok.md finding 1): a
+        content change that adds no SKU goes through Partial Edit with our top-level fields and no ``skus``;
+        new variants need Edit Product, a full overwrite, whose body is TikTok's copy with our fields laid over
+        it, so what the seller set in Seller Center (brand, certifications, COD, other SKUs) survives. SKUs
+        already on TikTok keep their price and inventory (those go through update_price_stock). Editing a
+        product that failed the audit submits it again."""
         client = self.client(credentials)
         product = self._product(client, external_id)
         if product is None:
@@ -274,10 +340,15 @@ class TikTokShopConnector(Connector):
         if push_item or missing:
             uris = self._upload_images(client, draft, uploaded_images)
             warehouse = self._warehouse(client) if missing else ""
-            body = mappers.product_body(draft, image_uris=uris, attributes=attributes, warehouse_id=warehouse,
-                                        sku_ids=ids, with_price_stock=False)
+            ours = mappers.product_body(draft, image_uris=uris, attributes=attributes, warehouse_id=warehouse,
+                                        sku_ids=ids, with_price_stock=False,
+                                        cod_allowed=self._cod_supported(client, draft.category_id))
             try:
-                edited = client.edit_product(product_id=external_id, body=body)
+                if missing:
+                    edited = client.edit_product(product_id=external_id, body=mappers.merged_edit_body(product, ours))
+                else:
+                    edited = client.partial_edit_product(product_id=external_id,
+                                                         body=mappers.partial_edit_body(product, ours))
             except TikTokError as exc:
                 raise self._owner_error(exc) from exc
             ids = mappers.sku_ids(edited) or ids
@@ -293,7 +364,17 @@ class TikTokShopConnector(Connector):
                            updates: Sequence[PriceStockUpdate]) -> BatchOutcome:
         """Prices (Update Price) and stock (Update Inventory) of one product's SKUs, one call each. TikTok's
         batches are per product, so ``update_price_stock_many`` keeps the interface's per-listing default.
-        Inventory must name every warehouse of a SKU: the stock goes to the first, the others get 0."""
+        Inventory must name every warehouse of a SKU: the stock goes to the first, the others get 0.
+
+        Sold out: TikTok documents stock from 1 (12052055 for 0) and has no call that hides one SKU. A refused
+        0 deactivates the whole product (Deactivate Products), so nothing sold out stays buyable; the SKU then
+        counts as done. Restocked, it is activated again (Activate Product) before its stock is sent – only
+        when the platform says the listing is on sale on our side with no variant sold out
+        (``listing_sellable``) and a variant comes back from 0 (``previous_stock``): a listing the owner
+        paused looks the same on TikTok and is never switched on here. Activation sends the product to
+        TikTok's audit (R-activate): until it passes, price and stock wait (failed, so they are sent again).
+        A deactivated product takes no price or stock (R-inventory: ``ACTIVATE`` only): a 0 is already true
+        there, anything else waits until it is on sale again."""
         client = self.client(credentials)
         product = self._product(client, external_id)
         if product is None:
@@ -303,6 +384,22 @@ class TikTokShopConnector(Connector):
         failed = {u.external_variant_id: _("TikTok Shop has no such variant on this listing.")
                   for u in updates if u.external_variant_id not in skus}
         known = [u for u in updates if u.external_variant_id in skus]
+        status = str(product.get("status") or "")
+        restocked = any((u.stock or 0) > 0 and u.previous_stock == 0 for u in known)
+        refusal = ""
+        if status == "SELLER_DEACTIVATED" and restocked and all(u.listing_sellable for u in known):
+            status, refusal = self._reactivate_restocked(client, external_id)
+        if status == "SELLER_DEACTIVATED":
+            waiting = refusal or _("TikTok Shop takes price and stock only for listings on sale; they are sent "
+                                   "once the listing is on sale again.")
+            failed.update({u.external_variant_id: waiting for u in known if u.stock != 0 or u.price_vnd is not None})
+            known = []  # a 0 is already true: nothing of a deactivated product can be bought
+        elif status in ("PENDING", "DRAFT", "FAILED"):  # R-inventory, R-price: ACTIVATE products only
+            waiting = _("TikTok Shop is checking the listing again after it was put back on sale; its price and "
+                        "stock are sent once TikTok approves it.") if restocked else self._owner_error(
+                TikTokError(code="12019113")).message
+            failed.update({u.external_variant_id: waiting for u in known})
+            known = []
         prices = [{"id": u.external_variant_id, "price": {"amount": str(u.price_vnd), "currency": mappers.CURRENCY}}
                   for u in known if u.price_vnd is not None]
         stocks = []
@@ -324,6 +421,8 @@ class TikTokShopConnector(Connector):
             try:
                 answer = send(product_id=external_id, skus=entries)
             except TikTokError as exc:
+                if entries is zero and exc.code == ZERO_REFUSED and self._deactivate_sold_out(client, external_id):
+                    continue
                 reason = self._owner_error(exc).message
                 failed.update({e["id"]: reason for e in entries})
                 continue
@@ -333,6 +432,27 @@ class TikTokShopConnector(Connector):
                     failed[sku_id] = str(error.get("message") or error.get("code") or "")
         tried = {u.external_variant_id for u in updates}
         return BatchOutcome(succeeded=tuple(sorted(tried - failed.keys())), failed=failed)
+
+    def _reactivate_restocked(self, client: TikTokClient, external_id: str) -> tuple[str, str]:
+        """Activate the product taken off sale when it sold out. Returns its status afterwards (``ACTIVATE``,
+        or ``PENDING`` while TikTok audits it again) and, when TikTok refused, why in the owner's words."""
+        try:
+            answer = client.activate(product_ids=[external_id])
+        except TikTokError as exc:
+            return "SELLER_DEACTIVATED", self._owner_error(exc).message
+        for error in answer.get("errors") or []:
+            refused = TikTokError(str(error.get("message") or ""), code=str(error.get("code") or ""))
+            return "SELLER_DEACTIVATED", self._owner_error(refused).message
+        product = self._product(client, external_id)
+        return str((product or {}).get("status") or "PENDING"), ""
+
+    def _deactivate_sold_out(self, client: TikTokClient, external_id: str) -> bool:
+        """Deactivate the product a sold-out SKU belongs to; True when TikTok now sells none of it."""
+        try:
+            answer = client.deactivate(product_ids=[external_id])
+        except TikTokError:
+            return False
+        return not answer.get("errors")
 
     def _bulk(self, send: Callable[..., dict], external_id: str, *, missing_ok: bool) -> None:
         try:
@@ -406,7 +526,7 @@ class TikTokShopConnector(Connector):
         config = tiktok_config()
         signature = str(headers.get("Authorization") or headers.get("authorization") or "").strip()
         expected = tiktok_push_signature(app_key=config.app_key, app_secret=config.app_secret, raw_body=body)
-        if not signature or not hmac.compare_digest(signature.lower(), expected):
+        if not signature or not secret_equals(signature.lower(), expected):
             raise PushRejected("bad signature")
         try:
             payload = json.loads(body.decode("utf-8"))
@@ -432,6 +552,29 @@ class TikTokShopConnector(Connector):
             "12019113": _("TikTok Shop accepts price and stock changes only for live listings (not under review)."),
             "12052032": _("The listing no longer exists on TikTok Shop."),
             "12052901": _("TikTok Shop does not allow this for the listing in its current status."),
+            "12052222": _("This TikTok Shop category does not take cash on delivery; the listing is sent without it."),
+            "12052105": _("This TikTok Shop category requires a certificate (for example food safety); add it in "
+                          "TikTok Shop's Seller Center, or choose another category."),
+            "12052385": _("The certificate's expiry date is missing or invalid; correct it in TikTok Shop's Seller Center."),
+            "12052655": _("TikTok Shop does not know the certificate sent; check it in Seller Center."),
+            "12052104": _("A product attribute required by the TikTok Shop category is missing; fill it in "
+                          "(Sales channels → Categories)."),
+            "12052051": _("The product name must have 25 to 255 characters for TikTok Shop."),
+            "12052261": _("Enter the product name."),
+            "12052054": _("A SKU is longer than 50 characters or has spaces; TikTok Shop refuses it."),
+            "12052570": _("The price is above TikTok Shop's limit of 180,000,000 VND."),
+            "12052073": _("TikTok Shop refused the price; enter a whole number of VND above 0."),
+            "12052181": _("Enter the package weight; TikTok Shop refuses a weight of 0."),
+            "12052006": _("Enter the package weight; TikTok Shop refuses a weight of 0."),
+            "12052300": _("A photo was not accepted by TikTok Shop; upload it again."),
+            "12052306": _("TikTok Shop allows at most 9 photos per product."),
+            "12052531": _("The TikTok Shop warehouse is disabled (holiday or order-limit mode); enable it in Seller Center."),
+            "12052535": _("Set a return warehouse in TikTok Shop's Seller Center first."),
+            "12052093": _("The shop reached TikTok Shop's daily listing limit; try again tomorrow."),
+            "12052700": _("The TikTok Shop is inactive; check its status in Seller Center."),
+            "12052995": _("Finish the shop's onboarding in TikTok Shop's Seller Center first."),
+            "36009014": _("TikTok Shop retired the version of its API the platform uses; the platform's team has "
+                          "been alerted and will update it. Nothing was changed; try again later."),
         }
         return owner_error(marketplace="tiktok", code=exc.code, detail=detail, messages=messages,
                            fallback=_("TikTok Shop refused the product: %(detail)s"), request_id=exc.request_id)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import uuid
 from collections.abc import Sequence
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace_connectors.base import (
     AttributeSpec,
+    DocumentDraft,
     ListingDraft,
     OrderStatus,
     PushEvent,
@@ -21,29 +25,33 @@ from marketplace_connectors.base import (
     ValidationProblem,
     VariantDraft,
 )
+from marketplace_connectors.rules import ListingRules
+from marketplace_connectors.rules import validate as validate_rules
 
 from .._common import chunks as chunks  # mappers.chunks, as for every backend
-from .._common import content_digest, has_variations, money, problem_collector, unix_time, variation_name, vnd
+from .._common import content_digest, has_variations, unix_time, variation_name, vnd
 
 CURRENCY = "VND"
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".bmp")
-# Documented limits (marketplaces.md §3.4, Create Product): title [25, 255] outside US/EU/JP/BR/MX, description
-# HTML at most 10 000, at most 9 main images and 100 SKUs, seller SKU 1-50 characters without spaces,
-# inventory 1-99 999 per warehouse, images at most 10 MB.
-DEFAULT_RULES = {
-    "title_min": 25,
-    "title_max": 255,
-    "description_max": 10_000,
-    "images_min": 1,
-    "images_max": 9,
-    "skus_max": 100,
-    "seller_sku_max": 50,
-    "quantity_min": 1,
-    "quantity_max": 99_999,
-    "image_max_bytes": 10 * 1024 * 1024,
-    "package_dimensions_required": False,  # optional for VN (§3.4); the category rules may say otherwise
-    "price_min": 1_000,
-}
+# Sources: docs/marketplaces/tiktok.md, Create Product (R-create) for a Vietnamese local seller: title 25 to 255
+# characters; description HTML at most 10,000 characters; 1 to 9 main images; at most 100 SKUs; seller_sku 1-50
+# characters without spaces; a sales attribute's value_name at most 50 characters; price 1 to 180,000,000 VND
+# (R-pricing); inventory quantity 1 to 99,999; package_weight required; package_dimensions optional unless the
+# category's rules require them (Get Category Rules ``package_dimension.is_required``, R-rules). Images
+# (Upload Product Image, R-image): JPG, JPEG, PNG, WEBP, HEIC or BMP, at most 10 MB.
+RULES = ListingRules(
+    marketplace="TikTok Shop",
+    name_min=25, name_max=255,
+    description_max=10_000,
+    images_min=1, images_max=9,
+    image_extensions=(".jpg", ".jpeg", ".png", ".webp", ".heic", ".bmp"), image_max_bytes=10 * 1024 * 1024,
+    variants_max=100, option_max=50,
+    sku_max=50, sku_spaces_allowed=False,
+    price_min=1, price_max=180_000_000,
+    stock_min=1, stock_max=99_999,
+    weight_required=True,
+)
+IMAGE_EXTENSIONS = RULES.image_extensions
+SALES_ATTRIBUTE_NAME_MAX = 20  # R-create: a custom sales attribute's name (12052242); its values 50 (option_max)
 # Order statuses (Get Order List) to ours.
 ORDER_STATUSES = {
     "UNPAID": OrderStatus.UNPAID,
@@ -67,8 +75,26 @@ REVIEW_STATES = {
     "FREEZE": ReviewState.REJECTED,
     "DELETED": ReviewState.REJECTED,
 }
+# Words of a certification's name (Get Category Rules gives no code) -> sme.catalog's document kinds.
+CERTIFICATE_KINDS = (
+    ("an toàn thực phẩm", "food_safety_certificate"), ("food safety", "food_safety_certificate"),
+    ("công bố", "self_declaration"), ("declaration", "self_declaration"),
+    ("ocop", "ocop_certificate"),
+    ("kiểm nghiệm", "test_report"), ("test report", "test_report"),
+)
+OTHER_DOCUMENT = "other"
+# sme.catalog's document kinds as the owner knows them (the catalog's own labels, so the same translations)
+DOCUMENT_KIND_NAMES = {
+    "food_safety_certificate": gettext_lazy("Food safety eligibility certificate"),
+    "self_declaration": gettext_lazy("Product quality self-declaration"),
+    "ocop_certificate": gettext_lazy("OCOP certificate"),
+    "test_report": gettext_lazy("Test report"),
+    OTHER_DOCUMENT: gettext_lazy("Other document"),
+}
 WEBHOOK_ORDER_STATUS = 1
 WEBHOOK_PRODUCT_STATUS = 5
+WEBHOOK_SELLER_DEAUTHORIZED = 6  # G-wh6
+WEBHOOK_PRODUCT_AUDIT = 37  # G-wh37: product audit status change
 
 
 def description_html(text: str) -> str:
@@ -137,8 +163,146 @@ def package(draft: ListingDraft) -> dict:
     return body
 
 
+def certificate_kind(name: str) -> str:
+    """The kind of the owner's documents (sme.catalog's document kinds) a TikTok certification asks for.
+    Get Category Rules names a certification in the requested language and gives no code, so the kind is
+    read from words of its name (our reading, U); anything else is an "other document"."""
+    lowered = name.lower()
+    return next((kind for words, kind in CERTIFICATE_KINDS if words in lowered), OTHER_DOCUMENT)
+
+
+def category_rules(rules: dict) -> dict:
+    """Our rules from Get Category Rules' answer (docs/marketplaces/tiktok.md, Get Category Rules): package
+    dimensions required, cash on delivery supported, and each certification with the document kind that
+    fills it, whether it is always required or only when an attribute has a value (``conditions``), and
+    whether its expiry date must be sent."""
+    certifications = []
+    for cert in rules.get("product_certifications") or []:
+        name = str(cert.get("name") or cert.get("id"))
+        certifications.append({
+            "id": str(cert.get("id") or ""), "name": name, "kind": certificate_kind(name),
+            "always": bool(cert.get("is_required")),
+            "conditions": [[str(c.get("attribute_id") or ""), str(c.get("attribute_value_id") or "")]
+                           for c in cert.get("requirement_conditions") or []],
+            "expiry_required": bool((cert.get("expiration_date") or {}).get("is_required")),
+        })
+    return {"dimensions_required": bool((rules.get("package_dimension") or {}).get("is_required")),
+            # a category without COD refuses is_cod_allowed=true (12052222); silent: supported
+            "cod_supported": (rules.get("cod") or {}).get("is_supported") is not False,
+            "certifications": certifications}
+
+
+def conditional_attributes(attributes: list[dict]) -> list[dict]:
+    """Get Attributes' product attributes that are not ``is_requried`` yet become required when another
+    attribute has a value (R-attrs ``requirement_conditions``, VALUE_ID_MATCH): {id, name, conditions}."""
+    return [{"id": str(a.get("id")), "name": str(a.get("name") or a.get("id")),
+             "conditions": [[str(c.get("attribute_id") or ""), str(c.get("attribute_value_id") or "")]
+                            for c in a.get("requirement_conditions") or []]}
+            for a in attributes
+            if a.get("type") != "SALES_PROPERTY" and not a.get("is_requried", a.get("is_required"))
+            and a.get("requirement_conditions")]
+
+
+def _condition_holds(draft: ListingDraft, conditions) -> bool:
+    return any(value in {str(v) for v in draft.attributes.get(attribute, [])} for attribute, value in conditions or ())
+
+
+def required_certifications(draft: ListingDraft, rules: dict | None) -> list[dict]:
+    """The category's certifications the draft needs: the always required ones, and those whose condition
+    (an attribute value the owner chose, R-rules ``requirement_conditions``) holds."""
+    return [cert for cert in (rules or {}).get("certifications") or ()
+            if cert.get("always") or _condition_holds(draft, cert.get("conditions"))]
+
+
+def certificate_document(draft: ListingDraft, cert: dict) -> DocumentDraft | None:
+    """The owner's document for a certification: the newest valid one of its kind (documents come newest
+    first), None when there is none."""
+    return next((d for d in draft.documents if d.kind == cert.get("kind")), None)
+
+
+def is_pdf(document: DocumentDraft) -> bool:
+    return document.content.startswith(b"%PDF") if document.content else document.filename.lower().endswith(".pdf")
+
+
+def certificate_file_name(document: DocumentDraft) -> str:
+    """Upload Product File's ``name`` (R-file): with its extension, no other period, no spaces, not starting
+    with a symbol."""
+    stem = slugify(document.filename.rsplit(".", 1)[0]) or "certificate"
+    return f"{stem[:80]}.pdf"
+
+
+def expiration_timestamp(expires_on: dt.date) -> int:
+    """``certifications[].expiration_date`` (R-create): Unix seconds; the end of the expiry day in Vietnam."""
+    end = dt.datetime.combine(expires_on, dt.time(23, 59, 59), tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    return int(end.timestamp())
+
+
+def certification_entry(cert: dict, document: DocumentDraft, *, image_uri: str = "", file_id: str = "") -> dict:
+    """One ``certifications[]`` entry of Create Product (R-create): the rule's ``id``, the document as an
+    image (uploaded with ``use_case=CERTIFICATION_IMAGE``) or a PDF file (Upload Product File), and its expiry
+    date when the owner gave one."""
+    entry: dict = {"id": cert["id"]}
+    if file_id:
+        entry["files"] = [{"id": file_id, "name": certificate_file_name(document), "format": "PDF"}]
+    else:
+        entry["images"] = [{"uri": image_uri}]
+    if document.expires_on is not None:
+        entry["expiration_date"] = expiration_timestamp(document.expires_on)
+    return entry
+
+
+def merged_edit_body(product: dict, ours: dict) -> dict:
+    """Edit Product's body (a full overwrite) from TikTok's copy of the product with our fields laid over it:
+    what the seller set in Seller Center (brand, certifications, size chart, video, delivery options, COD,
+    attributes we do not fill, SKUs we did not create with their sales attributes and codes) is sent back
+    unchanged, since anything left out is cleared and any SKU id left out is deleted. Price and inventory
+    of existing SKUs are left out (TikTok keeps them)."""
+    body: dict = {}
+    brand = (product.get("brand") or {}).get("id")
+    if brand:
+        body["brand_id"] = str(brand)
+    for key in ("certifications", "size_chart", "video", "package_dimensions"):
+        if product.get(key):
+            body[key] = product[key]
+    if product.get("delivery_options"):
+        body["delivery_option_ids"] = [str(d.get("id")) for d in product["delivery_options"] if d.get("id")]
+    if "is_cod_allowed" in product:
+        body["is_cod_allowed"] = bool(product["is_cod_allowed"])
+    body.update({k: v for k, v in ours.items() if k not in ("is_cod_allowed", "skus", "product_attributes")})
+    if ours.get("is_cod_allowed") is False:  # the category no longer supports COD: never send true
+        body["is_cod_allowed"] = False
+    body["product_attributes"] = merged_attributes(product, ours)
+    mine = {str(s.get("id")) for s in ours.get("skus") or [] if s.get("id")}
+    kept = [{k: v for k, v in sku.items() if k in ("id", "seller_sku", "sales_attributes", "identifier_code",
+                                                    "external_sku_id")}
+            for sku in product.get("skus") or [] if str(sku.get("id")) not in mine]
+    body["skus"] = [*ours.get("skus", []), *kept]
+    return body
+
+
+def merged_attributes(product: dict, ours: dict) -> list[dict]:
+    """Our attribute values, and the seller's for the attributes we do not fill (a list sent replaces it whole)."""
+    mine = {str(a.get("id")) for a in ours.get("product_attributes") or []}
+    theirs = [{"id": str(a.get("id")), "values": [{k: v for k, v in value.items() if k in ("id", "name")}
+                                                   for value in a.get("values") or []]}
+              for a in product.get("product_attributes") or [] if str(a.get("id")) not in mine]
+    return [*(ours.get("product_attributes") or []), *theirs]
+
+
+def partial_edit_body(product: dict, ours: dict) -> dict:
+    """Partial Edit's body for a content change that adds no SKU: only the top-level fields we own, each
+    complete, and no ``skus`` (sent, it would delete every SKU left out)."""
+    body = {k: v for k, v in ours.items() if k in ("title", "description", "category_id", "category_version",
+                                                    "main_images", "package_weight", "package_dimensions")}
+    body["product_attributes"] = merged_attributes(product, ours)
+    if ours.get("is_cod_allowed") is False and product.get("is_cod_allowed"):
+        body["is_cod_allowed"] = False
+    return body
+
+
 def product_body(draft: ListingDraft, *, image_uris: list[str], attributes: Sequence[AttributeSpec],
-                 warehouse_id: str, sku_ids: dict[str, str] | None = None, with_price_stock: bool = True) -> dict:
+                 warehouse_id: str, sku_ids: dict[str, str] | None = None, with_price_stock: bool = True,
+                 cod_allowed: bool = True, certifications: Sequence[dict] = ()) -> dict:
     """Create Product's body (and Edit Product's, which is the same full product). With ``sku_ids`` the SKUs
     already on TikTok keep their ids and (``with_price_stock`` False) their price and inventory, which an
     edit leaves alone when omitted; new SKUs always carry both."""
@@ -152,13 +316,15 @@ def product_body(draft: ListingDraft, *, image_uris: list[str], attributes: Sequ
         "skus": [sku_body(draft, v, warehouse_id=warehouse_id, sku_id=sku_ids.get(v.sku, ""),
                           with_price_stock=with_price_stock or v.sku not in sku_ids)
                  for v in draft.variants],
-        "is_cod_allowed": True,
+        "is_cod_allowed": cod_allowed,
         "save_mode": "LISTING",
         **package(draft),
     }
     attrs = product_attributes(draft, attributes)
     if attrs:
         body["product_attributes"] = attrs
+    if certifications:
+        body["certifications"] = list(certifications)
     return body
 
 
@@ -246,8 +412,10 @@ def remote_order(order: dict) -> RemoteOrder:
 
 # --- webhooks ----------------------------------------------------------------------------------------
 def push_events(payload: dict, *, raw_body: bytes) -> list[PushEvent]:
-    """A verified webhook's events: type 1 (order status change) and type 5 (product status change, the audit
-    decision); other types are acknowledged as "other"."""
+    """A verified webhook's events: type 1 (order status change: the order is read, its word never
+    interpreted), types 5 and 37 (product status / audit status change: a prompt to read the audit decision)
+    and type 6 (seller deauthorisation); other types (7, the authorisation expiring within 30 days, among
+    them) are acknowledged as "other"."""
     event_id = str(payload.get("tts_notification_id") or hashlib.sha256(raw_body).hexdigest())
     shop_id = str(payload.get("shop_id") or "")
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
@@ -259,66 +427,50 @@ def push_events(payload: dict, *, raw_body: bytes) -> list[PushEvent]:
         return [PushEvent(shop_id=shop_id, kind="listing", event_id=event_id,
                           external_id=str(data.get("product_id") or ""), status=str(data.get("status") or ""),
                           reason=str(data.get("suspended_reason") or ""))]
+    if kind == WEBHOOK_PRODUCT_AUDIT:  # an audit decided: a prompt to read it, as type 5
+        return [PushEvent(shop_id=shop_id, kind="listing", event_id=event_id,
+                          external_id=str(data.get("product_id") or ""),
+                          status=str((data.get("audit") or {}).get("status") or "")
+                          if isinstance(data.get("audit"), dict) else "")]
+    if kind == WEBHOOK_SELLER_DEAUTHORIZED:  # the seller removed the app: the shop must be reconnected
+        return [PushEvent(shop_id=shop_id, kind="auth", event_id=event_id)]
     return [PushEvent(shop_id=shop_id, kind="other", event_id=event_id)]
 
 
 # --- validation --------------------------------------------------------------------------------------
 def validate(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = (), rules: dict | None = None) -> list[ValidationProblem]:
-    """Every documented TikTok Shop rule the draft breaks, each saying in the owner's language what to fix. Pure."""
-    r = {**DEFAULT_RULES, **(rules or {})}
-    problems, add = problem_collector()
+    """Every documented TikTok Shop rule the draft breaks (``RULES`` with ``rules`` over them, e.g. the
+    category's ``dimensions_required``), in the owner's language, and the certificates the category's rules
+    require that the product's documents do not hold (``certificate_problems``). Pure."""
+    problems = validate_rules(draft, rules=RULES.updated(rules), attributes=attributes,
+                              description=description_html(draft.description))
+    problems.extend(certificate_problems(draft, rules))
+    for attribute in (rules or {}).get("conditional_attributes") or ():
+        filled = [v for v in draft.attributes.get(attribute["id"], []) if str(v).strip()]
+        if not filled and _condition_holds(draft, attribute.get("conditions")):
+            problems.append(ValidationProblem(field="attributes", message=_(
+                "TikTok Shop requires “%(name)s” for this product because of a value chosen in another "
+                "attribute; fill it in.") % {"name": attribute["name"]}))
+    if has_variations(draft) and len(variation_name(draft)) > SALES_ATTRIBUTE_NAME_MAX:
+        problems.append(ValidationProblem(field="variants", message=_(
+            "The option name “%(name)s” is longer than %(max)d characters, TikTok Shop's limit.")
+            % {"name": variation_name(draft), "max": SALES_ATTRIBUTE_NAME_MAX}))
+    return problems
 
-    title = draft.name.strip()
-    if not title:
-        add("name", _("Enter the product name."))
-    elif not r["title_min"] <= len(title) <= r["title_max"]:
-        add("name", _("The name has %(n)d characters; TikTok Shop needs %(min)d to %(max)d.")
-            % {"n": len(title), "min": r["title_min"], "max": r["title_max"]})
-    if len(description_html(draft.description)) > r["description_max"]:
-        add("description", _("The description is too long for TikTok Shop (at most %(max)d characters); shorten it.")
-            % {"max": r["description_max"]})
-    if not draft.category_id:
-        add("category", _("Choose the TikTok Shop category for this product's category (Sales channels → Categories)."))
-    elif not draft.category_is_leaf:
-        add("category", _("The TikTok Shop category chosen has sub-categories; choose the most specific one."))
-    for spec in attributes:
-        if spec.mandatory and not any(str(v).strip() for v in draft.attributes.get(spec.external_id, [])):
-            add("attributes", _("Fill in the attribute “%(name)s” required by the TikTok Shop category.") % {"name": spec.name})
-    if not r["images_min"] <= len(draft.images) <= r["images_max"]:
-        add("images", _("The product has %(n)d photos; TikTok Shop needs %(min)d to %(max)d.")
-            % {"n": len(draft.images), "min": r["images_min"], "max": r["images_max"]})
-    for image in draft.images:
-        if not image.filename.lower().endswith(IMAGE_EXTENSIONS):
-            add("images", _("The photo %(name)s must be a JPG, PNG or WEBP file.") % {"name": image.filename})
-        elif image.size_bytes > r["image_max_bytes"]:
-            add("images", _("The photo %(name)s is larger than 10 MB.") % {"name": image.filename})
-    variants = draft.variants
-    if not variants:
-        add("variants", _("The product has no variant with a price."))
-    elif len(variants) > r["skus_max"]:
-        add("variants", _("The product has %(n)d variants; TikTok Shop allows at most %(max)d.")
-            % {"n": len(variants), "max": r["skus_max"]})
-    if has_variations(draft):
-        labels = [v.option_name for v in variants]
-        if any(not label for label in labels):
-            add("variants", _("Every variant needs an option value (for example 500 g, 1 kg)."))
-        elif len(set(labels)) != len(labels):
-            add("variants", _("Two variants have the same option value; make each one different."))
-    skus = [v.sku for v in variants]
-    if len(set(skus)) != len(skus):
-        add("sku", _("Two variants have the same SKU; TikTok Shop needs a different SKU for each variant."))
-    for v in variants:
-        if not v.sku or len(v.sku) > r["seller_sku_max"] or any(c.isspace() for c in v.sku):
-            add("sku", _("Variant %(sku)s: the SKU must have 1 to %(max)d characters and no spaces.")
-                % {"sku": v.sku[:20] or "—", "max": r["seller_sku_max"]})
-        if v.price_vnd < r["price_min"]:
-            add("price", _("Variant %(sku)s: the price must be at least %(min)s VND.") % {"sku": v.sku, "min": money(r["price_min"])})
-        if not r["quantity_min"] <= v.stock <= r["quantity_max"]:
-            add("stock", _("Variant %(sku)s: TikTok Shop lists only stock from %(min)d to %(max)s units.")
-                % {"sku": v.sku, "min": r["quantity_min"], "max": money(r["quantity_max"])})
-        if not v.weight_grams or v.weight_grams <= 0:
-            add("weight", _("Variant %(sku)s: enter the package weight in grams.") % {"sku": v.sku})
-        if r["package_dimensions_required"] and not all((v.length_cm, v.width_cm, v.height_cm)):
-            add("dimension", _("Variant %(sku)s: enter the package length, width and height in cm; this TikTok Shop "
-                               "category requires them.") % {"sku": v.sku})
+
+def certificate_problems(draft: ListingDraft, rules: dict | None) -> list[ValidationProblem]:
+    """The certificates the category requires (R-rules) that the owner has not uploaded with the product's
+    documents, or without the expiry date TikTok asks for, each said with the document kind to upload."""
+    problems = []
+    for cert in required_certifications(draft, rules):
+        document = certificate_document(draft, cert)
+        kind = DOCUMENT_KIND_NAMES.get(cert.get("kind"), DOCUMENT_KIND_NAMES[OTHER_DOCUMENT])
+        if document is None:
+            problems.append(ValidationProblem(field="documents", message=_(
+                "TikTok Shop requires the certificate “%(name)s” in this category: upload it with the product's "
+                "documents (kind: %(kind)s).") % {"name": cert.get("name"), "kind": kind}))
+        elif cert.get("expiry_required") and document.expires_on is None:
+            problems.append(ValidationProblem(field="documents", message=_(
+                "TikTok Shop needs the expiry date of the certificate “%(name)s”: enter it on the document "
+                "%(file)s.") % {"name": cert.get("name"), "file": document.filename}))
     return problems

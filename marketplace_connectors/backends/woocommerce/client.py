@@ -8,7 +8,12 @@ Application Password (WordPress 5.6+) authenticates every route, the media libra
 Errors come as ``{"code", "message", "data": {"status"}}`` with the HTTP status: 401/403 mean the keys are
 wrong or lack permission (AuthError), 429 and 5xx, also bare ones from shared hosts and CDNs, may pass
 (RetryableError), any other 4xx is a refusal (WooCommerceError, a PermanentError with WordPress's code).
-Redirects are never followed (http.py): a shop that moved answers 301, reported with its new address.
+Redirects are never followed (http.py): a shop that moved answers 301 (ShopMovedError).
+
+The shop's address is the owner's choice (http.py only lets requests reach public addresses), so nothing
+the shop answers reaches an owner's screen: an error's ``message`` is ours (the HTTP status and the path),
+its ``code`` is WordPress's only when it is a plain identifier, and the answer's text goes to the log at
+most as that code.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 API = "/wp-json/wc/v3"
 MEDIA = "/wp-json/wp/v2/media"
+#: 5xx answers carrying these WordPress codes are refusals of the request itself (S-media), not outages
+ANSWERING_5XX_CODES = frozenset({"rest_upload_sideload_error"})
 
 
 class WooCommerceError(PermanentError):
@@ -45,11 +52,20 @@ class WooCommerceError(PermanentError):
 
 
 class ShopMovedError(PermanentError):
-    """The shop answered with a redirect; ``location`` is where it points."""
+    """The shop answered with a redirect (where it points is not kept: it is never followed nor shown)."""
 
-    def __init__(self, message: str = "", *, location: str = "") -> None:
+    def __init__(self, message: str = "") -> None:
         super().__init__(message, code="redirected")
-        self.location = location
+
+
+_CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,79}")
+
+
+def wordpress_code(value: Any) -> str:
+    """WordPress's error code (``woocommerce_rest_invalid_id``) when it is one: a lower-case identifier; else
+    empty. Codes decide what the connector does; anything else a shop sends stays out of our errors."""
+    text = str(value or "")
+    return text if _CODE_RE.fullmatch(text) else ""
 
 
 def ascii_filename(name: str) -> str:
@@ -66,7 +82,7 @@ class WooCommerceClient:
                  session: requests.Session | None = None) -> None:
         self.config = config
         self.shop_url = shop_url.rstrip("/")
-        self.session = session or http.session_create()
+        self.session = session or http.session_create(marketplace="woocommerce")
         self.session.auth = (key, secret)
         self.calls = 0
         self._units: tuple[str, str] | None = None
@@ -95,13 +111,17 @@ class WooCommerceClient:
         status = response.status_code
         payload = json_payload(response)
         body = payload if isinstance(payload, dict) else {}
-        code = str(body.get("code") or f"http_{status}")
-        message = str(body.get("message") or f"HTTP {status} on {path}")
+        code = wordpress_code(body.get("code")) or f"http_{status}"
+        message = f"HTTP {status} on {path}"
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
         logger.info("woocommerce %s -> HTTP %s code=%s", path, status, code)
         if status in (301, 302, 303, 307, 308):
-            raise ShopMovedError(f"the shop answered {status}", location=response.headers.get("Location", ""))
-        if status == 429 or status >= 500:
+            raise ShopMovedError(f"the shop answered {status}")
+        # 501 with a WordPress code is WooCommerce's answer (woocommerce_rest_trash_not_supported: the site has
+        # no trash), which no retry changes; other 5xx are the host's trouble
+        # rest_upload_sideload_error (500) is WordPress refusing the file's type or size: no retry changes it
+        answered = (status == 501 and body.get("code")) or code in ANSWERING_5XX_CODES
+        if status == 429 or (status >= 500 and not answered):
             raise RetryableError(message, code=code)
         if status == 401 or (status == 403 and body.get("code")):
             raise AuthError(message, code=code)

@@ -1,28 +1,32 @@
-"""WooCommerce settings, read at call time so tests and the sandbox can change them.
+"""WooCommerce settings: read from the environment here, resolved at call time so tests and the sandbox can
+change them (a Django setting of the same name wins).
 
 A WooCommerce shop is the owner's own web shop: there is no app to register and no host to configure. The
-owner types the shop URL and keys; everything here is a platform-wide policy. Every setting has a default,
-so none must be declared for the connector to work (see the report for the names to add to settings).
+owner types the shop URL and keys; everything here is a platform-wide policy, and has a default.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import environ
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-# The sandbox shop's public demo credentials (simulator only; documented for `make run`). The WordPress
-# user and Application Password work on every REST route, photos included; the WooCommerce consumer key
-# and secret work on /wc/ routes only, exactly as on a real shop.
-SANDBOX_USERNAME = "chu-shop"
-SANDBOX_APP_PASSWORD = "SAND BOX0 DEMO PASS WORD 0000"  # noqa: S105 - public sandbox value
-SANDBOX_CONSUMER_KEY = "ck_sandbox_0000000000000000000000000000000000"
-SANDBOX_CONSUMER_SECRET = "cs_sandbox_0000000000000000000000000000000000"  # noqa: S105 - public sandbox value
-SANDBOX_SHOP_NAME = "Đặc sản Sen Hồng Đồng Tháp"
+from .._common import settings_reader
+
+env = environ.Env()
 
 BATCH_LIMIT = 100  # woocommerce_rest_batch_items_limit's default: objects per batch request, all lists together
 PER_PAGE_MAX = 100  # WordPress refuses per_page above 100 (rest_invalid_param)
+
+# Each shop's webhook secret is derived from WOOCOMMERCE_WEBHOOK_KEY (SECRET_KEY when empty); changing it means
+# shops reconnect.
+setting = settings_reader({
+    "WOOCOMMERCE_RATE_LIMIT": env.float("WOOCOMMERCE_RATE_LIMIT", default=5.0),
+    "WOOCOMMERCE_WEBHOOK_KEY": env.str("WOOCOMMERCE_WEBHOOK_KEY", default=""),
+    "WOOCOMMERCE_BATCH_SIZE": BATCH_LIMIT,
+})
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,11 @@ class WooCommerceConfig:
 
 def woocommerce_config() -> WooCommerceConfig:
     """The platform's WooCommerce policy; ImproperlyConfigured when a value is out of range."""
-    batch = int(getattr(settings, "WOOCOMMERCE_BATCH_SIZE", BATCH_LIMIT))
+    batch = int(setting("WOOCOMMERCE_BATCH_SIZE"))
     if not 1 <= batch <= BATCH_LIMIT:
         raise ImproperlyConfigured("WOOCOMMERCE_BATCH_SIZE must be 1 to 100 (WooCommerce's default batch limit).")
     return WooCommerceConfig(
-        rate_limit=float(getattr(settings, "WOOCOMMERCE_RATE_LIMIT", 5.0)),
+        rate_limit=float(setting("WOOCOMMERCE_RATE_LIMIT")),
         batch_size=batch,
-        webhook_key=str(getattr(settings, "WOOCOMMERCE_WEBHOOK_KEY", "") or settings.SECRET_KEY),
+        webhook_key=str(setting("WOOCOMMERCE_WEBHOOK_KEY") or settings.SECRET_KEY),
     )

@@ -14,7 +14,10 @@ Never a second product: before creating, the product SKU is looked up (GET produ
 as a duplicate SKU (``product_invalid_sku``/``woocommerce_rest_product_not_created``) is resolved the
 same way, by finishing the product that holds the SKU.
 
-Push (Capability.PUSH): when ``MARKETPLACE_PUSH_BASE_URL`` is set, connecting registers order webhooks on
+Push (Capability.PUSH): ``MARKETPLACE_PUSH_BASE_URL`` must be a public HTTPS host on the standard port, since
+WordPress delivers webhooks with ``wp_safe_remote_request``, which refuses private and local addresses (S-webhook;
+docs/marketplaces/woocommerce.md finding 14); without it orders come by polling only. When it is set, connecting
+registers order webhooks on
 the shop whose secret is derived from ``WOOCOMMERCE_WEBHOOK_KEY`` (default SECRET_KEY) and the shop URL
 (mappers.webhook_secret), so ``verify_push`` recomputes it from the ``X-WC-Webhook-Source`` header alone.
 """
@@ -22,14 +25,15 @@ the shop whose secret is derived from ``WOOCOMMERCE_WEBHOOK_KEY`` (default SECRE
 from __future__ import annotations
 
 import datetime as dt
-import hmac
+import hashlib
 import json
 import logging
 import mimetypes
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,22 +41,25 @@ from django.utils.translation import gettext_lazy
 from marketplace_connectors.base import (
     AttributeSpec,
     BatchOutcome,
-    Capability,
     CategoryNode,
     Connector,
+    CreatedListing,
     Credentials,
+    KeyConnection,
     ListingDraft,
-    LogisticsChannel,
+    OrderImport,
     PriceStockUpdate,
+    PublishPlan,
     PublishResult,
     PushEvent,
+    PushNotifications,
     PushRejected,
     RemoteListing,
     RemoteOrder,
-    Sandbox,
     TokenSet,
     ValidationProblem,
 )
+from marketplace_connectors.crypto import secret_equals
 from marketplace_connectors.errors import AuthError, PermanentError, RetryableError
 
 from . import mappers
@@ -62,13 +69,32 @@ from .conf import woocommerce_config
 logger = logging.getLogger(__name__)
 
 KEYS_LIFETIME = dt.timedelta(days=36_500)  # keys do not expire: "far ahead"
-SHIPPING_CHANNEL = "woocommerce"  # the shop's own shipping zones apply: one channel, always enabled
 DUPLICATE_SKU_CODES = {"product_invalid_sku", "woocommerce_rest_product_not_created"}
 GONE_CODES = {"woocommerce_rest_product_invalid_id", "woocommerce_rest_already_trashed",
               "woocommerce_rest_invalid_product_id"}
+#: S-auth / S-crud permission checks: a read-only key, or a WordPress user whose role may not manage products
+WRITE_REFUSED_CODES = {"woocommerce_rest_cannot_create", "woocommerce_rest_cannot_edit"}
+#: S-media: WordPress refused the file itself (its type, or its size on this host)
+UPLOAD_REFUSED_CODES = {"rest_upload_sideload_error", "rest_upload_file_too_big", "rest_upload_limited_space"}
+
+
+def write_refused_text() -> str:
+    """Translated when it is shown (the owner's language of the moment)."""
+    return _("The web shop does not let these credentials change products. In WooCommerce → Settings → Advanced → "
+             "REST API give the key Read/Write permission, or reconnect with the Application Password of a user "
+             "who may manage products (Shop manager or Administrator).")
+
+
+def upload_refused_text() -> str:
+    return _("The web shop refused the photo file: WordPress accepts JPEG, PNG, GIF or WebP photos within the "
+             "site's upload size limit. Use a smaller photo in one of those formats.")
+
+
 ORDER_MISSING_CODES = {"woocommerce_rest_shop_order_invalid_id", "woocommerce_rest_invalid_shop_order_id"}
+TRASH_NOT_SUPPORTED = "woocommerce_rest_trash_not_supported"
 WEBHOOK_TOPICS = ("order.created", "order.updated", "order.deleted")
 WEBHOOK_NAME = "Đồng Tháp SME: %s"
+WEBHOOK_CHECK_SECONDS = 3600  # how often the order import looks for webhooks WooCommerce disabled
 PING_RE = re.compile(rb"^webhook_id=\d+$")
 
 
@@ -81,6 +107,13 @@ def header(headers: Mapping[str, str], name: str) -> str:
     return str(value or "").strip()
 
 
+def refused_update(status: int = 0) -> str:
+    """Why a variant's price or stock was not updated, in the owner's words (never the shop's: see client.py)."""
+    if status:
+        return _("The web shop refused this update (HTTP %(status)s).") % {"status": status}
+    return _("The web shop refused this update.")
+
+
 def iso_gmt(moment: dt.datetime) -> str:
     """What WooCommerce's ``modified_after`` takes with ``dates_are_gmt=true``."""
     return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
@@ -88,7 +121,8 @@ def iso_gmt(moment: dt.datetime) -> str:
 
 def push_url() -> str:
     """Where the shop delivers webhooks: <MARKETPLACE_PUSH_BASE_URL>/marketplaces/push/woocommerce/ (empty:
-    no public address, so no webhooks; orders are then fetched on schedule only)."""
+    no public address, so no webhooks; orders are then fetched on schedule only). The base must be a public
+    HTTPS host on the standard port: WordPress refuses to deliver to private or local addresses."""
     base = (settings.MARKETPLACE_PUSH_BASE_URL or "").rstrip("/")
     if not base:
         return ""
@@ -100,29 +134,10 @@ def push_url() -> str:
         return f"{base}/marketplaces/push/{WooCommerceConnector.code}/"
 
 
-class WooCommerceConnector(Connector):
+class WooCommerceConnector(Connector, KeyConnection, OrderImport, PushNotifications):
     code = "woocommerce"
     display_name = gettext_lazy("WooCommerce")
-    capabilities = frozenset({Capability.LISTINGS, Capability.PRICE_STOCK, Capability.ORDERS, Capability.PUSH,
-                              Capability.KEYS})
-
-    def sandbox(self) -> Sandbox:
-        """The simulator on a free loopback port. A KEYS connector has no consent page: ``callback_params()``
-        returns the sandbox shop's ``shop_url``/``key``/``secret``, the arguments of ``connect_with_keys``
-        (``exchange_code`` accepts them too). ``settings`` sets the webhook key the simulator signs with."""
-        from .conf import SANDBOX_APP_PASSWORD, SANDBOX_USERNAME
-        from .simulator import WooCommerceSimulator
-
-        key = "sandbox-webhook-key-not-a-secret"
-        sim = WooCommerceSimulator(
-            push_secret=lambda shop_url: mappers.webhook_secret(key=key, shop_url=mappers.normalise_shop_url(shop_url)),
-        ).start()
-        return Sandbox(
-            simulator=sim,
-            settings={"WOOCOMMERCE_WEBHOOK_KEY": key},
-            callback_params=lambda: {"shop_url": sim.url, "key": SANDBOX_USERNAME, "secret": SANDBOX_APP_PASSWORD},
-            category_id=sim.leaf_category_id, attribute_values={}, shipping_channel_id=SHIPPING_CHANNEL,
-        )
+    channel_name = gettext_lazy("Own website (WooCommerce)")
 
     def client(self, credentials: Credentials) -> WooCommerceClient:
         return WooCommerceClient(woocommerce_config(), shop_url=credentials.shop_id, key=credentials.access_token,
@@ -140,7 +155,9 @@ class WooCommerceConnector(Connector):
         except ValueError:
             raise PermanentError(_("Enter the address of your web shop, e.g. https://myshop.vn"), code="bad_url") from None
         if mappers.needs_https(url):
-            raise PermanentError(_("The shop address must start with https:// — the keys would otherwise travel "
+            # S-auth: over plain HTTP WooCommerce reads keys only through OAuth 1.0a and ignores them in Basic
+            raise PermanentError(_("The shop address must start with https:// — over plain HTTP WooCommerce "
+                                   "ignores the keys (every request would be refused) and they would travel "
                                    "unencrypted. Turn on HTTPS for your web shop (most hosts offer a free "
                                    "certificate) and enter the https:// address."), code="https_required")
         key, secret = key.strip(), secret.strip()
@@ -155,8 +172,8 @@ class WooCommerceConnector(Connector):
                               "(WooCommerce → Settings → Advanced → REST API, permission Read/Write)."),
                             code=exc.code) from exc
         except WooCommerceError as exc:
-            raise PermanentError(_("The web shop refused the check of its settings (%(code)s).") % {"code": exc.code},
-                                 code=exc.code) from exc
+            raise PermanentError(_("The web shop refused the check of its settings (HTTP %(status)s).")
+                                 % {"status": exc.status}, code=exc.code) from exc
         if currency and currency.upper() != "VND":
             raise PermanentError(_("The web shop sells in %(currency)s; the platform sends prices in VND. Set the "
                                    "shop's currency to Vietnamese đồng (WooCommerce → Settings → General), then "
@@ -173,9 +190,8 @@ class WooCommerceConnector(Connector):
         try:
             index = client.site_index()
         except ShopMovedError as exc:
-            target = exc.location.split("/wp-json", 1)[0] or exc.location
-            raise PermanentError(_("The web shop moved to %(url)s; enter that address.") % {"url": target},
-                                 code="redirected") from exc
+            raise PermanentError(_("The web shop answered from another address. Open your shop in a browser and "
+                                   "enter the https:// address it shows."), code="redirected") from exc
         except (WooCommerceError, ValueError) as exc:
             raise PermanentError(_("No WordPress web shop answers at this address. Check it, and that WordPress's "
                                    "permalinks are not set to “Plain” (Settings → Permalinks)."),
@@ -209,19 +225,27 @@ class WooCommerceConnector(Connector):
         except (PermanentError, RetryableError) as exc:
             logger.warning("woocommerce webhooks not registered for a shop: %s", exc.code)
 
-    def authorization_url(self, *, redirect_url: str) -> str:
-        """WooCommerce shops connect with keys (Capability.KEYS): there is no consent page of ours to send the
-        owner to. (WooCommerce's own /wc-auth/v1/authorize key-granting page needs a public callback that
-        receives the keys by POST; the owner copies keys instead.) Always raises PermanentError."""
-        raise PermanentError(_("WooCommerce web shops connect with API keys, not an authorisation page."),
-                             code="keys_only")
-
-    def exchange_code(self, *, params: dict[str, str]) -> TokenSet:
-        """There is no authorisation code: given the keys form's ``shop_url``, ``key`` and ``secret`` this is
-        ``connect_with_keys``; anything else is refused with AuthError."""
-        if params.get("shop_url") and params.get("key") and params.get("secret"):
-            return self.connect_with_keys(shop_url=params["shop_url"], key=params["key"], secret=params["secret"])
-        raise AuthError("WooCommerce shops connect with keys", code="keys_only")
+    def _webhooks_reactivate(self, client: WooCommerceClient) -> None:
+        """WooCommerce disables a webhook on the seventh failed delivery in a row (S-webhook failed_delivery:
+        a failure while the count is above 5), say while our platform was down, and nothing but the API or
+        the shop's admin turns it on again: orders would then come by the scheduled import alone. At most
+        once an hour per shop, our order webhooks found ``disabled`` are set ``active`` again (logged); one the
+        admin ``paused`` is left alone. Trouble here never stops the order import."""
+        callback = push_url()
+        if not callback:
+            return
+        shop = hashlib.sha256(client.shop_url.encode()).hexdigest()[:32]
+        if not cache.add(f"woocommerce:webhooks-checked:{shop}", 1, timeout=WEBHOOK_CHECK_SECONDS):
+            return
+        try:
+            for hook in client.webhooks():
+                if (hook.get("status") == "disabled" and hook.get("delivery_url") == callback
+                        and hook.get("topic") in WEBHOOK_TOPICS):
+                    client.update_webhook(str(hook["id"]), {"status": "active"})
+                    logger.warning("woocommerce webhook %s (%s) was disabled after failed deliveries; set active "
+                                   "again", hook.get("id"), hook.get("topic"))
+        except (AuthError, PermanentError, RetryableError) as exc:
+            logger.warning("woocommerce webhooks of a shop not checked: %s", exc.code)
 
     def refresh(self, *, credentials: Credentials) -> TokenSet:
         """Keys do not expire: the same pair, with the expiry pushed far ahead again. No call is made; keys the
@@ -245,13 +269,10 @@ class WooCommerceConnector(Connector):
         return []
 
     def listing_rules(self, *, credentials: Credentials, category_id: str) -> dict:
-        """Our rules (mappers.DEFAULT_RULES) with the shop's currency, which ``validate`` checks is VND."""
+        """The shop's currency, which ``validate`` checks is VND (over the declared ``mappers.RULES``)."""
         client = self.client(credentials)
         currency = str(client.setting("general", "woocommerce_currency").get("value") or "VND")
-        return {**mappers.DEFAULT_RULES, "currency": currency}
-
-    def shipping_channels(self, *, credentials: Credentials) -> list[LogisticsChannel]:
-        return [LogisticsChannel(external_id=SHIPPING_CHANNEL, name=_("The web shop's own shipping"), enabled=True)]
+        return {"currency": currency}
 
     def validate(self, *, draft: ListingDraft, attributes: Sequence[AttributeSpec] = (),
                  rules: dict | None = None) -> list[ValidationProblem]:
@@ -283,8 +304,15 @@ class WooCommerceConnector(Connector):
                                        "and an Application Password (Users → Profile → Application Passwords) "
                                        "instead of the consumer key and secret."), code="media_upload_refused") from exc
             except WooCommerceError as exc:
-                raise PermanentError(_("The web shop refused the photo %(name)s: %(reason)s")
-                                     % {"name": image.filename, "reason": exc.message}, code=exc.code) from exc
+                if exc.code in UPLOAD_REFUSED_CODES:  # the file's type or size (S-media; 500 in WordPress)
+                    raise PermanentError(upload_refused_text(), code=f"woocommerce_{exc.code}") from exc
+                if exc.code == "rest_cannot_create":  # WordPress: the user's role lacks upload_files (HTTP 400)
+                    raise PermanentError(_("The web shop refused the photo upload: your WordPress user may not add "
+                                           "media. Reconnect the shop with the Application Password of a user whose "
+                                           "role can upload files (Author, Editor, Shop manager or Administrator)."),
+                                         code="media_upload_refused") from exc
+                raise PermanentError(_("The web shop refused the photo %(name)s (HTTP %(status)s).")
+                                     % {"name": image.filename, "status": exc.status}, code=exc.code) from exc
             uploaded[image.key] = str(media["id"])
             out.append({"id": int(media["id"])})
         return out
@@ -296,58 +324,88 @@ class WooCommerceConnector(Connector):
             if image.key not in uploaded and sent.get("id"):
                 uploaded[image.key] = str(sent["id"])
 
-    def _existing(self, client: WooCommerceClient, sku: str, *, modified_after: str = "") -> list[RemoteListing]:
-        found = []
-        for product in client.products_by_sku(sku, modified_after=modified_after):
-            if str(product.get("sku") or "") != sku or product.get("status") == "trash":
+    def _existing(self, client: WooCommerceClient, sku: str, *, modified_after: str = "",
+                  through_variations: bool = True) -> list[RemoteListing]:
+        """The products holding ``sku``. WooCommerce's ``sku`` filter searches variations too (S-products:
+        post types product and product_variation) and answers a variation as itself (``type`` "variation",
+        its ``parent_id``): the listing is then its parent product, read with its variations, once however
+        many of its variations match. ``through_variations`` False leaves such matches out."""
+        found: dict[str, RemoteListing] = {}
+        for row in client.products_by_sku(sku, modified_after=modified_after):
+            if str(row.get("sku") or "") != sku or row.get("status") == "trash":
                 continue  # some versions match partially; trashed products do not count
+            parent_id = str(row.get("parent_id") or "0")
+            product = row
+            if row.get("type") == "variation" or parent_id != "0":
+                if not through_variations or parent_id in found:
+                    continue
+                try:
+                    product = client.product(parent_id)
+                except WooCommerceError as exc:
+                    if exc.code in GONE_CODES:
+                        continue
+                    raise
+                if product.get("status") == "trash":
+                    continue
             variations = client.variations(str(product["id"])) if product.get("type") == "variable" else []
-            found.append(mappers.remote_listing(product, variations))
-        return found
+            found[str(product["id"])] = mappers.remote_listing(product, variations)
+        return list(found.values())
 
-    def _adopt_existing(self, client: WooCommerceClient, credentials: Credentials, draft: ListingDraft,
-                        on_created: Callable[[str], None], uploaded: dict[str, str]) -> PublishResult | None:
-        """The product that already holds the draft's SKU (an earlier attempt created it): finish it."""
-        existing = self._existing(client, mappers.product_sku(draft))
+    def _adoptable(self, client: WooCommerceClient, draft: ListingDraft) -> CreatedListing | None:
+        """The product that already holds the draft's SKU (an earlier attempt created it), to be finished. A
+        variation holding it belongs to another product: never adopted (creating then says the SKU is taken)."""
+        existing = self._existing(client, mappers.product_sku(draft), through_variations=False)
         if not existing:
             return None
         if len(existing) > 1:
             raise PermanentError(_("Several products on the web shop have this product's SKU; choose one under "
                                    "“Existing listings”."), code="ambiguous_sku")
-        on_created(existing[0].external_id)
-        result = self.update(credentials=credentials, external_id=existing[0].external_id, draft=draft,
-                             variant_ids_by_sku=existing[0].variant_ids_by_sku, uploaded_images=uploaded,
-                             push_item=False)
-        return PublishResult(external_id=result.external_id, variant_ids_by_sku=result.variant_ids_by_sku,
-                             image_ids=dict(uploaded), calls=client.calls + result.calls)
+        return CreatedListing(external_id=existing[0].external_id, existed=True,
+                              variant_ids_by_sku=existing[0].variant_ids_by_sku)
 
-    def publish(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
-                on_created: Callable[[str], None], before_create: Callable[[], None] = lambda: None,
-                attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
-        """Create the product (``simple``, or ``variable`` with its attribute), then its variations in batches.
-        Looks the SKU up first and finishes an existing product instead of creating a second one."""
+    def publish_prepare(self, *, credentials: Credentials, draft: ListingDraft, uploaded_images: dict[str, str],
+                        attributes: Sequence[AttributeSpec] = ()) -> PublishPlan:
+        """Looks the SKU up first (an existing product is finished, not created again), then uploads the
+        photos and builds the product (``simple``, or ``variable`` with its attribute)."""
         client = self.client(credentials)
-        adopted = self._adopt_existing(client, credentials, draft, on_created, uploaded_images)
-        if adopted is not None:
-            return adopted
+        adoptable = self._adoptable(client, draft)
+        if adoptable is not None:
+            return PublishPlan(existing=adoptable)
         images = self._images(client, draft, uploaded_images)
         weight_unit, dimension_unit = client.units()
-        body = {**mappers.product_body(draft, images=images, weight_unit=weight_unit, dimension_unit=dimension_unit),
-                "status": "publish"}
-        before_create()
+        return PublishPlan(body={**mappers.product_body(draft, images=images, weight_unit=weight_unit,
+                                                        dimension_unit=dimension_unit), "status": "publish"})
+
+    def publish_create(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan) -> CreatedListing:
+        """Create the product; a SKU the shop says it already has is that product (an earlier attempt's)."""
+        client = self.client(credentials)
         try:
-            created = client.create_product(body)
+            created = client.create_product(plan.body)
+        except AuthError as exc:
+            raise self._write_refused(exc) from exc
         except WooCommerceError as exc:
             if exc.code in DUPLICATE_SKU_CODES:
-                adopted = self._adopt_existing(client, credentials, draft, on_created, uploaded_images)
-                if adopted is not None:
-                    return adopted
+                adoptable = self._adoptable(client, draft)
+                if adoptable is not None:
+                    return adoptable
             raise self._owner_error(exc) from exc
-        product_id = str(created["id"])
-        on_created(product_id)
-        self._remember_images(draft, created, uploaded_images)
-        ids = self._ensure_variations(client, draft, product_id, {})
-        return PublishResult(external_id=product_id, variant_ids_by_sku=ids, image_ids=dict(uploaded_images),
+        return CreatedListing(external_id=str(created["id"]), answer=created)
+
+    def publish_complete(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan,
+                         created: CreatedListing, uploaded_images: dict[str, str],
+                         attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
+        """The variations, in batches (idempotent: existing ones are read); a product that existed is finished
+        with ``update``."""
+        if created.existed:
+            result = self.update(credentials=credentials, external_id=created.external_id, draft=draft,
+                                 variant_ids_by_sku=created.variant_ids_by_sku, uploaded_images=uploaded_images,
+                                 push_item=False)
+            return PublishResult(external_id=result.external_id, variant_ids_by_sku=result.variant_ids_by_sku,
+                                 image_ids=dict(uploaded_images), calls=result.calls)
+        client = self.client(credentials)
+        self._remember_images(draft, created.answer, uploaded_images)
+        ids = self._ensure_variations(client, draft, created.external_id, {})
+        return PublishResult(external_id=created.external_id, variant_ids_by_sku=ids, image_ids=dict(uploaded_images),
                              calls=client.calls)
 
     def _ensure_variations(self, client: WooCommerceClient, draft: ListingDraft, product_id: str,
@@ -366,12 +424,23 @@ class WooCommerceConnector(Connector):
                 answer = client.variations_batch(product_id, {"create": [
                     mappers.variation_body(draft, v, weight_unit=weight_unit, dimension_unit=dimension_unit)
                     for v in chunk]})
+                wrong: list[str] = []
                 for variant, row in zip(chunk, answer.get("create") or [], strict=False):
                     error = row.get("error") if isinstance(row, dict) else None
                     if error or not row.get("id"):
-                        failures.append(f"{variant.sku}: {(error or {}).get('message') or 'not created'}")
+                        failures.append(variant.sku)
+                    elif not mappers.variation_attributes_kept(draft, variant, row):
+                        wrong.append(str(row["id"]))
+                        failures.append(_("%(sku)s (the web shop product has no option “%(name)s” for variations; "
+                                          "check its attributes)") % {"sku": variant.sku,
+                                                                      "name": mappers.variation_name(draft)})
                     else:
                         ids[variant.sku] = str(row["id"])
+                # a variation without its option would sell as "any": removed at once. Batch delete is
+                # permanent (S-batch forces it): used only for variations we have just created wrongly, never
+                # for products, which are delisted through the trash (docs/marketplaces/woocommerce.md finding 15)
+                if wrong:
+                    client.variations_batch(product_id, {"delete": wrong})
             if failures:
                 raise PermanentError(_("The web shop refused some variants: %(detail)s") % {"detail": "; ".join(failures)},
                                      code="variations_not_created")
@@ -388,6 +457,8 @@ class WooCommerceConnector(Connector):
                                         with_price_stock=False)
             try:
                 answer = client.update_product(external_id, body)
+            except AuthError as exc:
+                raise self._write_refused(exc) from exc
             except WooCommerceError as exc:
                 raise self._owner_error(exc) from exc
             self._remember_images(draft, answer, uploaded_images)
@@ -428,7 +499,7 @@ class WooCommerceConnector(Connector):
                 try:
                     answer = client.variations_batch(product_id, {"update": chunk})
                 except WooCommerceError as exc:  # the product itself is gone or refused
-                    failed.update(dict.fromkeys((str(e["id"]) for e in chunk), exc.message or exc.code))
+                    failed.update(dict.fromkeys((str(e["id"]) for e in chunk), refused_update(exc.status)))
                     continue
                 failed.update(self._batch_failures(answer, chunk))
         return BatchOutcome(succeeded=tuple(sorted(tried - failed.keys())), failed=failed)
@@ -441,17 +512,25 @@ class WooCommerceConnector(Connector):
         for entry, row in zip(sent, rows, strict=False):
             error = row.get("error") if isinstance(row, dict) else {"message": "bad answer"}
             if error:
-                failed[str(entry["id"])] = str(error.get("message") or error.get("code") or "update failed")
+                failed[str(entry["id"])] = refused_update()
         for entry in sent[len(rows):]:
-            failed[str(entry["id"])] = "no answer for this item"
+            failed[str(entry["id"])] = refused_update()
         return failed
 
     def delist(self, *, credentials: Credentials, external_id: str) -> None:
-        """To the trash (the owner can restore it for 30 days; its SKUs become free). Idempotent."""
+        """To the trash (the owner can restore it for 30 days; its SKUs become free). Idempotent. A site
+        whose trash is switched off answers 501 ``woocommerce_rest_trash_not_supported`` (S-crud): the
+        product is then set to ``draft`` – off the shop, so nothing more is sold – rather than deleted for
+        good with the owner's texts and photos, or left on sale."""
+        client = self.client(credentials)
         try:
-            self.client(credentials).trash_product(external_id)
+            client.trash_product(external_id)
         except WooCommerceError as exc:
             if exc.code in GONE_CODES or exc.status in (404, 410):
+                return
+            if exc.code == TRASH_NOT_SUPPORTED:
+                logger.info("woocommerce shop without trash: product %s set to draft instead", external_id)
+                self.pause(credentials=credentials, external_id=external_id, paused=True)
                 return
             raise self._owner_error(exc) from exc
 
@@ -463,8 +542,8 @@ class WooCommerceConnector(Connector):
             raise self._owner_error(exc) from exc
 
     def find_by_sku(self, *, credentials: Credentials, sku: str, since: dt.datetime | None = None) -> list[RemoteListing]:
-        """Products whose SKU is ``sku`` (a simple product's SKU is its variant's; a variable product's is the
-        product's own: WooCommerce's ``sku`` filter does not search variations)."""
+        """Products holding ``sku``: a simple product's SKU is its variant's, a variable product's its own,
+        and a variation's SKU finds its parent product (WooCommerce's ``sku`` filter searches variations)."""
         modified_after = iso_gmt(since - dt.timedelta(seconds=60)) if since else ""
         return self._existing(self.client(credentials), sku, modified_after=modified_after)
 
@@ -479,8 +558,11 @@ class WooCommerceConnector(Connector):
     # --- orders and push -----------------------------------------------------------------------
     def orders_updated_since(self, *, credentials: Credentials, since: dt.datetime) -> list[RemoteOrder]:
         """GET /orders?modified_after=&dates_are_gmt=true&orderby=modified&order=asc, every page. WooCommerce's
-        ``modified_after`` is strict ("after"), so the watermark is moved back one second."""
-        rows = self.client(credentials).orders_modified_after(modified_after=iso_gmt(since - dt.timedelta(seconds=1)))
+        ``modified_after`` is strict ("after"), so the watermark is moved back one second. The scheduled order
+        import also switches our webhooks back on when WooCommerce disabled them (``_webhooks_reactivate``)."""
+        client = self.client(credentials)
+        self._webhooks_reactivate(client)
+        rows = client.orders_modified_after(modified_after=iso_gmt(since - dt.timedelta(seconds=1)))
         orders = [mappers.remote_order(row) for row in rows]
         return sorted(orders, key=lambda o: o.updated_at)
 
@@ -510,7 +592,7 @@ class WooCommerceConnector(Connector):
         except ValueError:
             raise PushRejected("bad X-WC-Webhook-Source") from None
         secret = mappers.webhook_secret(key=woocommerce_config().webhook_key, shop_url=shop_url)
-        if not hmac.compare_digest(mappers.webhook_signature(secret=secret, body=body), signature):
+        if not secret_equals(signature, mappers.webhook_signature(secret=secret, body=body)):
             raise PushRejected("bad signature")
         try:
             payload = json.loads(body)
@@ -527,12 +609,33 @@ class WooCommerceConnector(Connector):
 
     # --- errors --------------------------------------------------------------------------------
     @staticmethod
+    def _write_refused(exc: AuthError) -> AuthError:
+        """A 401/403 on a product write: WooCommerce's permission codes get the owner's guidance, and stay an
+        AuthError (the shop waits for the owner; nothing retries)."""
+        if exc.code in WRITE_REFUSED_CODES:
+            return AuthError(write_refused_text(), code=f"woocommerce_{exc.code}")
+        return exc
+
+    @staticmethod
     def _owner_error(exc: WooCommerceError) -> PermanentError:
         """WooCommerce's refusal in the owner's language."""
         if exc.code in DUPLICATE_SKU_CODES:
-            text = _("Another product on the web shop already uses one of these SKUs: %(detail)s") % {"detail": exc.message}
+            text = _("Another product on the web shop already uses one of this product's SKUs.")
         elif exc.code in GONE_CODES or exc.status == 404:
             text = _("The product no longer exists on the web shop.")
+        elif exc.code in WRITE_REFUSED_CODES:
+            text = write_refused_text()
+        elif exc.code == "woocommerce_product_invalid_image_id":
+            text = _("A photo of this product is no longer in the web shop's media library (or is not an image). "
+                     "Publish again: the photos will be uploaded anew.")
+        elif exc.code == "woocommerce_product_image_upload_error":
+            text = _("The web shop could not fetch a photo from its address. Check that the photo's link opens "
+                     "from the internet, or upload the photo instead of linking it.")
+        elif exc.code in UPLOAD_REFUSED_CODES:
+            text = upload_refused_text()
+        elif exc.code == "woocommerce_rest_request_entity_too_large":
+            text = _("The web shop accepts fewer products or variants per request than the platform sends (its "
+                     "batch limit was lowered). Ask the platform's support to lower the batch size for your shop.")
         else:
-            text = _("The web shop refused the product: %(detail)s") % {"detail": exc.message or exc.code}
+            text = _("The web shop refused the product (HTTP %(status)s).") % {"status": exc.status}
         return PermanentError(text, code=f"woocommerce_{exc.code}")

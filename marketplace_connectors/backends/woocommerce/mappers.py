@@ -1,6 +1,6 @@
 """Pure functions between our plain data and WooCommerce REST API v3 payloads. No I/O here.
 
-Facts used (marketplaces.md §5, woocommerce-rest-api-docs, WooCommerce core):
+Facts used (docs/marketplaces/woocommerce.md: woocommerce-rest-api-docs, WooCommerce core):
 - A product with variants is a ``variable`` product with one local attribute (``variation: true``) whose
   options are the variants' option names, plus one variation per variant; without variants it is ``simple``.
 - Prices are strings in the shop's currency (we only connect VND shops: no decimals); weight and
@@ -19,11 +19,13 @@ import hmac
 import html
 import ipaddress
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace_connectors.base import (
     AttributeSpec,
@@ -35,21 +37,36 @@ from marketplace_connectors.base import (
     ValidationProblem,
     VariantDraft,
 )
+from marketplace_connectors.rules import ListingRules, ProblemList
+from marketplace_connectors.rules import validate as validate_rules
 
 from .._common import chunks as chunks  # connector.py batches with mappers.chunks
-from .._common import content_digest, has_variations, money, problem_collector, variation_name, vnd
+from .._common import content_digest, has_variations, variation_name, vnd
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
-# Our rules (WooCommerce itself has few): a listing needs a photo and a price; 100 variations at most (one
-# batch request, and what the product editor handles comfortably).
-DEFAULT_RULES = {
-    "currency": "VND",
-    "name_max": 200,
-    "images_min": 1, "images_max": 20,
-    "variants_max": 100,
-    "sku_max": 100,
-    "price_min": 1_000, "price_max": 999_999_999,
-}
+
+@dataclass(frozen=True)
+class WooCommerceRules(ListingRules):
+    """Our rules for a web shop, plus its own: prices go in VND, so the shop must count in VND."""
+
+    #: the shop's currency (setting ``woocommerce_currency``, read by ``listing_rules``)
+    currency: str = "VND"
+
+
+# Sources: docs/marketplaces/woocommerce.md. WooCommerce itself sets almost no limit (Products: name, SKU,
+# images optional; SKU unique across products and variations, S-product). A batch takes at most 100 objects
+# (S-batch), hence 100 variations. Our own rules, so a listing is worth publishing: a name of at most 200
+# characters, 1 to 20 photos (JPG, PNG, GIF or WebP, what WordPress's media library takes as images), a SKU of
+# at most 100 characters, a price from 1,000 VND.
+RULES = WooCommerceRules(
+    marketplace=gettext_lazy("the web shop"),
+    name_max=200,
+    images_min=1, images_max=20, image_extensions=(".jpg", ".jpeg", ".png", ".gif", ".webp"),
+    category_required=False,
+    variants_max=100,
+    sku_max=100,
+    price_min=1_000, price_max=999_999_999,
+)
+IMAGE_EXTENSIONS = RULES.image_extensions
 
 # WooCommerce's order statuses -> ours. Unpaid orders hold stock (WooCommerce reduces stock for on-hold
 # and for pending orders under its "hold stock" setting). Custom statuses from plugins fall back to PENDING,
@@ -228,6 +245,16 @@ def variation_body(draft: ListingDraft, variant: VariantDraft, *, weight_unit: s
     }
 
 
+def variation_attributes_kept(draft: ListingDraft, variant: VariantDraft, answer: dict) -> bool:
+    """Whether the created variation holds the option we sent. WooCommerce skips an attribute its parent
+    does not have for variations without an error (S-variations), leaving a variation that matches any
+    option, so the answer is checked."""
+    name = variation_name(draft).strip().lower()
+    held = {str(a.get("name") or "").strip().lower(): str(a.get("option") or "").strip()
+            for a in answer.get("attributes") or [] if isinstance(a, dict)}
+    return held.get(name) == option_of(variant).strip()
+
+
 def content_hash(draft: ListingDraft, *, attributes: Sequence[AttributeSpec] = ()) -> str:
     """A hash of what ``update`` pushes for the product itself (price and stock are compared per variant)."""
     content = {
@@ -295,51 +322,20 @@ def remote_order(order: dict) -> RemoteOrder:
 
 # --- validation ------------------------------------------------------------------------------------------
 def validate(draft: ListingDraft, *, rules: dict | None = None) -> list[ValidationProblem]:
-    """Every rule the draft breaks, in the owner's language. Pure."""
-    r = {**DEFAULT_RULES, **(rules or {})}
-    problems, add = problem_collector()
+    """Every rule the draft breaks (``RULES`` with ``rules`` over them), in the owner's language. Pure."""
+    shop = RULES.updated(rules)
 
-    if str(r.get("currency") or "VND").upper() != "VND":
-        add("price", _("The web shop's currency is %(currency)s; the platform sends prices in VND. Set the shop's "
-                       "currency to Vietnamese đồng (WooCommerce → Settings → General).") % {"currency": r["currency"]})
-    name = draft.name.strip()
-    if not name:
-        add("name", _("Enter the product name."))
-    elif len(name) > r["name_max"]:
-        add("name", _("The name has %(n)d characters; keep it to %(max)d.") % {"n": len(name), "max": r["name_max"]})
-    if not r["images_min"] <= len(draft.images) <= r["images_max"]:
-        add("images", _("The product has %(n)d photos; the web shop needs %(min)d to %(max)d.")
-            % {"n": len(draft.images), "min": r["images_min"], "max": r["images_max"]})
-    for image in draft.images:
-        if not image.filename.lower().endswith(IMAGE_EXTENSIONS):
-            add("images", _("The photo %(name)s must be a JPG, PNG, GIF or WebP file.") % {"name": image.filename})
-    variants = draft.variants
-    if not variants:
-        add("variants", _("The product has no variant with a price."))
-    elif len(variants) > r["variants_max"]:
-        add("variants", _("The product has %(n)d variants; at most %(max)d can be published.")
-            % {"n": len(variants), "max": r["variants_max"]})
-    skus = [v.sku.strip() for v in variants]
-    if any(not sku or len(sku) > r["sku_max"] for sku in skus):
-        add("sku", _("Every variant needs a SKU of 1 to %(max)d characters: the web shop finds products by SKU.")
-            % {"max": r["sku_max"]})
-    if len(set(skus)) != len(skus):
-        add("sku", _("Two variants have the same SKU; the web shop needs a different SKU for each variant."))
-    if variants and has_variations(draft):
-        if not draft.sku.strip():
-            add("sku", _("Enter the product's SKU: the web shop finds products with variants by it."))
-        elif draft.sku.strip() in skus:
-            add("sku", _("The product's SKU %(sku)s is also a variant's SKU; the web shop needs them different.")
-                % {"sku": draft.sku.strip()})
-        labels = [option_of(v) for v in variants]
-        if any(not v.option_name.strip() for v in variants):
-            add("variants", _("Every variant needs an option value (for example 500 g, 1 kg)."))
-        elif len(set(labels)) != len(labels):
-            add("variants", _("Two variants have the same option value; make each one different."))
-    for v in variants:
-        if not r["price_min"] <= v.price_vnd <= r["price_max"]:
-            add("price", _("Variant %(sku)s: the price must be between %(min)s and %(max)s VND.")
-                % {"sku": v.sku or "—", "min": money(r["price_min"]), "max": money(r["price_max"])})
-        if v.stock < 0:
-            add("stock", _("Variant %(sku)s: the stock cannot be negative.") % {"sku": v.sku or "—"})
-    return problems
+    def own_checks(draft: ListingDraft, problems: ProblemList) -> None:
+        if str(shop.currency or "VND").upper() != "VND":
+            problems.add("price", _("The web shop's currency is %(currency)s; the platform sends prices in VND. Set "
+                                    "the shop's currency to Vietnamese đồng (WooCommerce → Settings → General).")
+                         % {"currency": shop.currency})
+        if draft.variants and has_variations(draft):
+            skus = [v.sku.strip() for v in draft.variants]
+            if not draft.sku.strip():
+                problems.add("sku", _("Enter the product's SKU: the web shop finds products with variants by it."))
+            elif draft.sku.strip() in skus:
+                problems.add("sku", _("The product's SKU %(sku)s is also a variant's SKU; the web shop needs them "
+                                      "different.") % {"sku": draft.sku.strip()})
+
+    return validate_rules(draft, rules=shop, extra=own_checks)

@@ -12,6 +12,8 @@
     text("run-succeeded", data.succeeded);
     text("run-failed", data.failed);
     text("run-total", data.total);
+    var slow = document.getElementById("run-slow");
+    if (slow) { slow.hidden = !data.slow; }
     data.listings.forEach(function (row) {
       var tr = document.getElementById("listing-" + row.id);
       if (!tr) { return; }

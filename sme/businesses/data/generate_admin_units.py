@@ -11,6 +11,11 @@ Why this package: ``vietnamadminunits`` (MIT) ships both the pre-July-2025 three
 has the new units. The fixture keeps Đồng Tháp only: its 102 current wards/communes, the districts and
 communes of old Đồng Tháp (GSO 87) and Tiền Giang (GSO 82), and the old -> new mapping. A split old
 commune keeps all its candidate new units (``is_default`` marks the package's default guess).
+
+The package's conversion table is then checked against Resolution 1663/NQ-UBTVQH15 (transcribed in
+``resolution_1663_dong_thap.json``): a candidate the resolution does not name is dropped (the package lists
+Phường Cao Lãnh as a second candidate for old Phường 3/4/6 of Mỹ Tho, Cai Lậy and Sa Đéc, a mix-up of
+same-named wards), and an old unit the resolution sends somewhere the package does not stops the script.
 """
 
 import datetime
@@ -22,6 +27,7 @@ from pathlib import Path
 import vietnamadminunits
 
 OUT = Path(__file__).with_name("admin_units_dong_thap.json")
+RESOLUTION = Path(__file__).with_name("resolution_1663_dong_thap.json")
 PACKAGE_DIR = Path(vietnamadminunits.__file__).parent
 NEW_PROVINCE_KEY = "tinhdongthap"
 LEGACY_PROVINCE_CODES = ("87", "82")  # old Đồng Tháp, Tiền Giang
@@ -67,6 +73,7 @@ def main() -> None:
             new_code = code_by_new_key[candidate["newWardKey"]]
             mapping[(old_code, new_code)] = mapping.get((old_code, new_code), False) or candidate["isDefaultNewWard"]
 
+    mapping = _as_resolved(mapping, districts, communes, current)
     unmapped = {c["code"] for c in communes} - {old for old, _ in mapping}
     assert not unmapped, f"legacy communes with no new unit: {sorted(unmapped)}"
     fixture = {
@@ -86,6 +93,34 @@ def main() -> None:
     OUT.write_text(json.dumps(fixture, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {OUT}: {len(current)} current, {len(districts)} districts, {len(communes)} communes, "
           f"{len(mapping)} mapping rows")
+
+
+def _spelling(name: str) -> str:
+    # The resolution writes "Mỹ Quí" where the unit lists write "Mỹ Quý".
+    return name.casefold().replace("quí", "quý")
+
+
+def _as_resolved(mapping: dict, districts: dict, communes: list, current: list) -> dict:
+    """Keep the rows Resolution 1663 confirms; fail on a unit it sends elsewhere."""
+    district_names = {code: d["name"] for code, d in districts.items()}
+    legacy = {(_spelling(district_names[c["district_code"]]), _spelling(c["name"])): c["code"] for c in communes}
+    new_codes = {_spelling(u["name"]): u["code"] for u in current}
+    allowed: dict[str, set[str]] = {}
+    for clause in json.loads(RESOLUTION.read_text(encoding="utf-8"))["clauses"]:
+        new_code = new_codes[_spelling(clause["new"])]
+        for old in clause["whole"] + clause.get("part", []):
+            district, commune = (_spelling(part.strip()) for part in old.split("/"))
+            allowed.setdefault(legacy[(district, commune)], set()).add(new_code)
+    kept = {}
+    for (old, new), is_default in mapping.items():
+        if new in allowed.get(old, ()):
+            kept[(old, new)] = is_default or len(allowed[old]) == 1
+        else:
+            print(f"dropped {old} -> {new}: not in Resolution 1663")
+    for old, news in allowed.items():
+        missing = news - {n for o, n in kept if o == old}
+        assert not missing, f"{old}: the resolution also names {sorted(missing)}, the package does not"
+    return kept
 
 
 if __name__ == "__main__":

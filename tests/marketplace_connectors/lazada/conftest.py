@@ -7,8 +7,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from marketplace_connectors import crypto
-from marketplace_connectors.backends.lazada.simulator import LazadaSimulator
 from marketplace_connectors.registry import registry_reset
+from marketplace_sandbox.lazada import LazadaSimulator
 
 APP_KEY = "123456"
 APP_SECRET = "test_secret"

@@ -17,7 +17,7 @@ from marketplace_connectors.models import (
     SyncRunStatus,
     VariantBinding,
 )
-from marketplace_connectors.services import account_credentials
+from marketplace_connectors.sync.session import account_credentials
 from sme.catalog.models import Product, Variant
 from sme.catalog.stock import stock_adjust
 
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 CREATE = "/product/create"
 UPDATE = "/product/update"
 PRICE_QUANTITY = "/product/price_quantity/update"
+SELLABLE = "/product/stock/sellable/update"
 
 
 def publish(account, products, capture, kind=SyncKind.PUBLISH):
@@ -111,9 +112,24 @@ def test_a_stock_change_pushes_only_that_sku(connected, lazada, django_capture_o
     before = len(lazada.calls)
     # when
     publish(connected, [product], django_capture_on_commit_callbacks, kind=SyncKind.SYNC)
-    # then one price/quantity call, and Lazada has the new stock
-    assert api_calls(lazada, before) == [PRICE_QUANTITY]
+    # then one sellable-quantity call (lazada.md finding 1: stock never goes through UpdatePriceQuantity's total)
+    assert api_calls(lazada, before) == [SELLABLE]
     assert [s.quantity for s in lazada.live_products(SELLER)[0].skus] == [20, 16]
+
+
+def test_stock_pushed_while_an_order_is_unpaid_is_not_taken_twice(connected, lazada):
+    # given a SKU with 20 units and an unpaid order of 2 (Lazada withholds them: sellable 18, total 20)
+    product = lazada.seed_products(count=1, skus_per_product=1, seller_id=SELLER)[0]
+    sku = product.skus[0]
+    sku.quantity = 20
+    lazada.create_order(shop_id=SELLER, items=[(sku.seller_sku, 2)], status="unpaid")
+    # when we push the 18 our catalog has left after importing that order
+    outcome = LazadaConnector().update_price_stock_many(
+        credentials=account_credentials(account=connected),
+        updates=[(str(product.item_id), PriceStockUpdate(external_variant_id=str(sku.sku_id), stock=18))])
+    # then buyers can buy 18 and the 2 withheld stay apart (UpdatePriceQuantity's total would have left 16)
+    assert outcome.succeeded == (str(sku.sku_id),)
+    assert (sku.quantity, sku.withhold, sku.total) == (18, 2, 20)
 
 
 def test_a_name_change_updates_the_listing_and_nothing_else(connected, lazada, django_capture_on_commit_callbacks):
@@ -175,7 +191,7 @@ def test_a_price_under_10000_vnd_is_caught_before_any_call(connected, lazada):
     product = lazada_product(connected.business, n=8, variants=1, prices=(9_000,))
     with translation.override("vi"):
         problems = sync.listing_validate(account=connected, product=product)
-    assert [p.message for p in problems] == ["Phiên bản LZ-0008-1: giá phải từ 10.000 đến 999.999.999 VND."]
+    assert [p.message for p in problems] == ["Phiên bản LZ-0008-1: giá phải từ 10.000 đến 999.999.999 đồng."]
     assert lazada.count(path=CREATE) == 0
 
 
@@ -183,7 +199,7 @@ def test_lazadas_refusal_is_stored_in_the_owners_language(connected, lazada, dja
     # given the category's attributes were fetched, then Lazada made one more attribute mandatory
     map_rice(connected)
     product = lazada_product(connected.business, n=9)
-    sync.draft_for(account=connected, product=product)
+    sync.draft_for(session=sync.ShopSession(connected), product=product)
     lazada.attributes[10000101].append({**lazada.attributes[10000101][1], "name": "storage", "label": "Bảo quản"})
     # when
     publish(connected, [product], django_capture_on_commit_callbacks)
@@ -201,12 +217,13 @@ def test_batched_price_and_stock_across_listings_with_partial_failures(connected
                for i, (p, s) in enumerate((p, s) for p in products for s in p.skus)]
     updates += [(str(products[0].item_id), PriceStockUpdate(external_variant_id="777", stock=1)),
                 (str(products[1].item_id), PriceStockUpdate(external_variant_id="888", price_vnd=50_000))]
-    before = lazada.count(path=PRICE_QUANTITY)
+    before = lazada.count(path=PRICE_QUANTITY), lazada.count(path=SELLABLE)
     # when
     outcome = LazadaConnector().update_price_stock_many(credentials=account_credentials(account=connected),
                                                         updates=updates)
-    # then 62 SKUs in two calls (50 + 12); the two unknown ones failed, every other one changed
-    assert lazada.count(path=PRICE_QUANTITY) - before == 2
+    # then 61 stock entries in two sellable-quantity calls (50 + 11) and one price call; the two unknown SKUs
+    # failed, every other one changed
+    assert (lazada.count(path=PRICE_QUANTITY) - before[0], lazada.count(path=SELLABLE) - before[1]) == (1, 2)
     assert set(outcome.failed) == {"777", "888"} and len(outcome.succeeded) == 60
     assert [s.quantity for p in lazada.live_products(SELLER) for s in p.skus] == [5 + i % 7 for i in range(60)]
 
@@ -216,7 +233,7 @@ def test_a_smaller_configured_batch_makes_more_calls(connected, lazada, settings
     products = lazada.seed_products(count=25, skus_per_product=2, seller_id=SELLER)
     updates = [(str(p.item_id), PriceStockUpdate(external_variant_id=str(s.sku_id), stock=3)) for p in products for s in p.skus]
     LazadaConnector().update_price_stock_many(credentials=account_credentials(account=connected), updates=updates)
-    assert lazada.count(path=PRICE_QUANTITY) == 3
+    assert lazada.count(path=SELLABLE) == 3
 
 
 def test_existing_listings_are_linked_by_sku(connected, lazada):
@@ -227,7 +244,7 @@ def test_existing_listings_are_linked_by_sku(connected, lazada):
         sku.seller_sku = ours
     product = lazada_product(connected.business, n=10)
     # when
-    counts = sync.account_link_existing(account=connected)
+    counts = sync.account_link_existing(session=sync.ShopSession(connected))
     # then
     assert counts == {"linked": 1, "ambiguous": 0}
     binding = ListingBinding.objects.get(product=product)
@@ -333,11 +350,14 @@ def test_a_contract_run_with_a_draft_lazada_accepts(lazada):
         shipping_channel_id="lazada")
     rules = connector.listing_rules(credentials=creds, category_id="10000101")
     assert connector.validate(draft=draft, attributes=attributes, rules=rules) == []
-    created: list[str] = []
     uploaded: dict[str, str] = {}
-    result = connector.publish(credentials=creds, draft=draft, uploaded_images=uploaded, on_created=created.append,
-                               attributes=attributes)
-    assert created == [result.external_id] and set(uploaded) == {"img-1"}
+    # the synchronizer's three steps: the listing exists (and has its id) before its variants are added
+    plan = connector.publish_prepare(credentials=creds, draft=draft, uploaded_images=uploaded, attributes=attributes)
+    assert plan.existing is None
+    created = connector.publish_create(credentials=creds, draft=draft, plan=plan)
+    result = connector.publish_complete(credentials=creds, draft=draft, plan=plan, created=created,
+                                        uploaded_images=uploaded, attributes=attributes)
+    assert created.external_id == result.external_id and set(uploaded) == {"img-1"}
     assert set(result.variant_ids_by_sku) == {"CT-1-200", "CT-1-500"}
     again = connector.update(credentials=creds, external_id=result.external_id, draft=draft, variant_ids_by_sku={},
                              uploaded_images=uploaded, attributes=attributes)

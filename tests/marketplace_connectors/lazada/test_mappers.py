@@ -58,7 +58,7 @@ def test_each_broken_rule_says_what_to_fix_in_vietnamese(lazada_catalog):
     assert "Hãy điền thuộc tính “Xuất xứ” mà danh mục Lazada bắt buộc." in messages
     assert "Sản phẩm có 9 ảnh; Lazada cần từ 1 đến 8 ảnh." in messages
     assert "Có hai phiên bản trùng giá trị phân loại; hãy đặt mỗi phiên bản một giá trị khác nhau." in messages
-    assert "Phiên bản SEN-1: giá phải từ 10.000 đến 999.999.999 VND." in messages
+    assert "Phiên bản SEN-1: giá phải từ 10.000 đến 999.999.999 đồng." in messages
     assert "Phiên bản SEN-1: hãy nhập cân nặng kiện hàng (gam)." in messages
     assert "Phiên bản SEN-1: hãy nhập chiều dài, chiều rộng và chiều cao kiện hàng (cm); Lazada bắt buộc các thông tin này." in messages
     assert any(m.startswith("Phiên bản rẻ nhất (9.000 VND) có giá thấp hơn 50% giá phiên bản đắt nhất (30.000 VND)")
@@ -84,10 +84,12 @@ def test_a_product_without_variants_name_or_photo_is_refused():
 
 def test_the_create_payload_follows_lazadas_shape():
     # when
-    body = mappers.product_body(draft(), image_urls=["https://vn-live.slatic.net/p/a.jpg"], attributes=[ORIGIN, TASTE])
-    # then arrays where Lazada wants arrays, strings for numbers, our description without outside images
+    body = mappers.product_body(draft(), image_urls=["https://vn-live.slatic.net/p/a.jpg"], attributes=[ORIGIN, TASTE],
+                                brand_id="30039")
+    # then arrays where Lazada wants arrays, strings for numbers, our description without outside images, and
+    # brand_id rather than the deprecated brand (lazada.md finding 4)
     assert body["Images"] == {"Image": ["https://vn-live.slatic.net/p/a.jpg"]}
-    assert body["Attributes"] == {"name": "Hạt sen sấy Tháp Mười", "brand": "No Brand", "origin": "Việt Nam",
+    assert body["Attributes"] == {"name": "Hạt sen sấy Tháp Mười", "brand_id": "30039", "origin": "Việt Nam",
                                   "description": "<p>Hạt sen sấy giòn &amp; thơm</p>"}
     assert body["variation"]["Variation1"]["options"] == {"option": ["500 g", "1 kg"]}
     assert body["Skus"]["Sku"][1] == {"SellerSku": "SEN-2", "package_weight": "0.50", "package_length": "20",

@@ -8,8 +8,8 @@ import pytest
 
 from marketplace_connectors.backends.lazada.connector import LazadaConnector
 from marketplace_connectors.base import Capability, Credentials, OrderStatus, PushRejected
+from tests.marketplace_sandbox.receiver import PushReceiver
 
-from ..shopee.receiver import PushReceiver
 from .conftest import SELLER
 
 VECTOR_BODY = b'{"seller_id":"1234567","message_type":0,"data":{},"timestamp":1603766859530,"site":"lazada_vn"}'
@@ -63,7 +63,7 @@ def test_order_get_returns_none_for_an_unknown_order(lazada, creds):
 
 
 def test_the_documented_vector_verifies(lazada):
-    # given marketplaces.md §2.5 (app_key 123456, secret test_secret: the fixture's app)
+    # given docs/marketplaces/lazada.md, Push notifications (G-push) (app_key 123456, secret test_secret: the fixture's app)
     events = LazadaConnector().verify_push(body=VECTOR_BODY, headers={"Authorization": VECTOR_SIGNATURE}, url=URL)
     # then a trade-order message without an order id names no order
     assert [(e.shop_id, e.kind, e.external_id) for e in events] == [("1234567", "other", "")]

@@ -9,8 +9,7 @@ import pytest
 from marketplace_connectors.backends.shopee import mappers
 from marketplace_connectors.backends.shopee.connector import ShopeeConnector
 from marketplace_connectors.base import Capability, Credentials, OrderStatus, PushRejected
-
-from .receiver import PushReceiver
+from tests.marketplace_sandbox.receiver import PushReceiver
 
 PUSH_URL = "https://example.vn/shopee/push"
 VECTOR_BODY = b'{"code":3,"shop_id":123,"timestamp":1700000000,"data":{}}'
@@ -149,7 +148,7 @@ def test_order_get_returns_one_order_or_none(shopee, creds):
 
 # --- push notifications --------------------------------------------------------------------------------
 def test_the_documented_vector_verifies(shopee):
-    # given marketplaces.md §1.8 with key test_partner_key (the fixture's partner key)
+    # given docs/marketplaces/shopee.md, Push notifications (G-push), with key test_partner_key (the fixture's partner key)
     events = ShopeeConnector().verify_push(body=VECTOR_BODY, headers={"Authorization": VECTOR_SIGNATURE}, url=PUSH_URL)
     # then
     assert [(e.kind, e.shop_id, e.external_id) for e in events] == [("other", "123", "")]  # code 3 without ordersn

@@ -7,9 +7,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from marketplace_connectors import crypto
-from marketplace_connectors.backends.tiki.simulator import TikiSimulator
 from marketplace_connectors.base import Credentials
 from marketplace_connectors.registry import registry_reset
+from marketplace_sandbox.tiki import TikiSimulator
 
 CLIENT_ID = "7590139168389961"
 CLIENT_SECRET = "test_client_secret"

@@ -19,8 +19,13 @@ CREATE = "/integration/v2.1/requests"
 
 def publish(connector, creds, d, created=None):
     attributes = connector.category_attributes(credentials=creds, category_id=d.category_id)
-    return connector.publish(credentials=creds, draft=d, uploaded_images={}, attributes=attributes,
-                             on_created=(created if created is not None else []).append)
+    # the synchronizer's three steps, noting the listing's id in ``created`` as soon as it exists
+    plan = connector.publish_prepare(credentials=creds, draft=d, uploaded_images={}, attributes=attributes)
+    listing = plan.existing or connector.publish_create(credentials=creds, draft=d, plan=plan)
+    if created is not None:
+        created.append(listing.external_id)
+    return connector.publish_complete(credentials=creds, draft=d, plan=plan, created=listing, uploaded_images={},
+                                      attributes=attributes)
 
 
 def test_authorization_url_carries_our_state_in_tikis_and_the_registered_callback(tiki, connector):
@@ -197,3 +202,15 @@ def test_categories_and_attributes(tiki, connector, creds):
     assert (nodes["4422"].parent_id, nodes["4422"].is_leaf, nodes["4384"].is_leaf) == ("4384", True, False)
     [origin, expiry] = connector.category_attributes(credentials=creds, category_id=FOOD)
     assert (origin.external_id, origin.mandatory, expiry.mandatory) == ("origin", True, False)
+
+
+@pytest.mark.parametrize(("approved_active", "activations"), [(0, 1), (1, 0)])
+def test_review_activates_only_approved_products_tiki_left_inactive(tiki, connector, creds, approved_active,
+                                                                    activations):
+    # G-create: approved products are inactive; G-requests' example answers active: 1 (tiki.md finding 14)
+    tiki.approved_active = approved_active
+    status = live(tiki, connector, creds, draft(variants=2))
+    assert status.state == ReviewState.LIVE
+    updates = [body for method, path, body in tiki.bodies if path.endswith("/updateSkus")]
+    assert len(updates) == activations
+    assert all(p.active == 1 for p in tiki.products.values())

@@ -32,7 +32,7 @@ def test_a_storm_of_429_and_5xx_ends_with_one_request_per_product(tiki, connecto
         d = draft(sku=f"P{n}")
         attrs = retried(lambda d=d: connector.category_attributes(credentials=creds, category_id=d.category_id))
         results.append(retried(lambda d=d, attrs=attrs: connector.publish(
-            credentials=creds, draft=d, uploaded_images={}, on_created=lambda _id: None, attributes=attrs)))
+            credentials=creds, draft=d, uploaded_images={}, attributes=attrs)))
     # then every product has exactly one request, under review
     assert tiki.count(status=429) == seed and tiki.count(status=503) == 12 - seed
     assert tiki.count(path=CREATE, status=200) == 3
@@ -55,7 +55,7 @@ def test_a_revoked_refresh_token_is_an_auth_error_and_nothing_is_sent(tiki, conn
     tiki.expire_access_tokens()
     tiki.revoke_refresh_tokens()
     with pytest.raises(AccessTokenExpired):
-        connector.publish(credentials=creds, draft=draft(), uploaded_images={}, on_created=lambda _id: None)
+        connector.publish(credentials=creds, draft=draft(), uploaded_images={})
     with pytest.raises(AuthError):
         connector.refresh(credentials=creds)
     assert tiki.count(path=CREATE) == 0 and tiki.requests == {}

@@ -60,3 +60,11 @@ def test_validate_speaks_vietnamese_and_accepts_a_complete_draft(tiki_locale, se
         problems = mappers.validate(draft(price=0, name="x" * 256), attributes=[ORIGIN], rules=rules)
     assert [p.field for p in problems] == ["name", "documents", "price"]
     assert problems[0].message == "Tên có 256 ký tự; Tiki cho phép tối đa 255."
+
+
+def test_a_rejections_reasons_are_read_from_reasons_and_reason():
+    # G-requests: request records carry "reasons" (null in the examples; items' shape U); tracking "reason"
+    assert mappers.request_reasons({"reasons": ["Ảnh mờ", {"message": "Thiếu giấy ATTP"}], "reason": "Ảnh mờ"}) == \
+        "Ảnh mờ; Thiếu giấy ATTP"
+    assert mappers.request_reasons({"reasons": "Sai danh mục"}) == "Sai danh mục"
+    assert mappers.request_reasons({"reasons": None, "reason": None}) == ""

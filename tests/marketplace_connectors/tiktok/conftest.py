@@ -5,16 +5,17 @@ import pytest
 from marketplace_connectors import crypto
 from marketplace_connectors.backends.tiktok import connector as tiktok_connector
 from marketplace_connectors.backends.tiktok.connector import TikTokShopConnector
-from marketplace_connectors.backends.tiktok.simulator import TikTokSimulator
 from marketplace_connectors.base import Credentials, ImageDraft, ListingDraft, VariantDraft
 from marketplace_connectors.models import CategoryMapping
 from marketplace_connectors.registry import registry_reset
+from marketplace_sandbox.tiktok import TikTokSimulator
 
 from ..factories import AccountFactory, png_bytes, rice_category
 
 APP_KEY = "29a39d"  # the documented signing example's app (§3.2)
 APP_SECRET = "e59af819cc"
 SERVICE_ID = "7100000000000000001"
+REDIRECT_URL = "http://testserver/marketplaces/connect/tiktok/callback/"  # registered in Partner Center
 
 
 @pytest.fixture
@@ -26,7 +27,8 @@ def sim_options():
 @pytest.fixture
 def tiktok(settings, sim_options):
     """A running simulator; the connector talks to it, rate limited generously so tests stay fast."""
-    sim = TikTokSimulator(app_key=APP_KEY, app_secret=APP_SECRET, service_id=SERVICE_ID, **sim_options).start()
+    sim = TikTokSimulator(app_key=APP_KEY, app_secret=APP_SECRET, service_id=SERVICE_ID,
+                          registered_redirect_uri=REDIRECT_URL, **sim_options).start()
     settings.TIKTOK_API_HOST = sim.url
     settings.TIKTOK_AUTH_HOST = sim.url
     settings.TIKTOK_AUTHORIZE_URL = f"{sim.url}/open/authorize"
@@ -34,7 +36,9 @@ def tiktok(settings, sim_options):
     settings.TIKTOK_APP_SECRET = APP_SECRET
     settings.TIKTOK_SERVICE_ID = SERVICE_ID
     settings.TIKTOK_RATE_LIMIT = 2000
-    settings.MARKETPLACE_HTTP_TIMEOUTS = (1.0, 1.0)
+    # generous: the simulator answers from a thread of the test process, slow on a busy machine (a 1 s read
+    # timeout fired in a full run at load 6); the fault tests set their own short timeouts
+    settings.MARKETPLACE_HTTP_TIMEOUTS = (2.0, 5.0)
     settings.MARKETPLACE_RATE_LIMIT_REDIS_URL = ""
     registry_reset()
     crypto._fernet.cache_clear()

@@ -27,15 +27,13 @@ from marketplace_connectors.errors import (
     RetryableError,
 )
 
-from .conftest import APP_KEY, APP_SECRET, make_draft
+from .conftest import APP_KEY, APP_SECRET, REDIRECT_URL, SERVICE_ID, make_draft
 
 pytestmark = pytest.mark.django_db
 
 
 def publish(connector, creds, draft=None):
-    created = []
-    result = connector.publish(credentials=creds, draft=draft or make_draft(), uploaded_images={}, on_created=created.append)
-    assert created == [result.external_id]
+    result = connector.publish(credentials=creds, draft=draft or make_draft(), uploaded_images={})
     return result
 
 
@@ -60,16 +58,29 @@ def test_the_webhook_signature_matches_the_computed_vector():
 def test_the_seller_approves_on_the_consent_page_and_the_callback_gets_tokens_for_the_shop(tiktok, connector, db):
     url = connector.authorization_url(redirect_url="http://testserver/marketplaces/connect/tiktok/callback/?state=abc123")
     query = parse_qs(urlsplit(url).query)
-    assert query["service_id"] == ["7100000000000000001"] and query["state"] == ["abc123"]
+    # exactly what Partner Center's link carries (G-auth): the service id and our state, no redirect_uri
+    assert query == {"service_id": ["7100000000000000001"], "state": ["abc123"]}
     assert requests.get(url, timeout=5).status_code == 200  # the sandbox consent page
     answer = requests.post(f"{tiktok.url}/open/authorize", data={
-        "decision": "approve", "state": "abc123", "redirect_uri": query["redirect_uri"][0],
-        "shop_id": tiktok.shop().shop_id}, allow_redirects=False, timeout=5)
+        "decision": "approve", "state": "abc123", "shop_id": tiktok.shop().shop_id}, allow_redirects=False, timeout=5)
+    assert answer.headers["Location"].startswith(REDIRECT_URL + "?")  # the registered Redirect URL
     back = parse_qs(urlsplit(answer.headers["Location"]).query)
     assert back["state"] == ["abc123"]
     tokens = connector.exchange_code(params={"code": back["code"][0]})
     assert tokens.shop_id == tiktok.shop().shop_id and tokens.shop_name == "Đặc sản Sa Đéc"
     assert tokens.access_expires_at.timestamp() == pytest.approx(time.time() + 7 * 24 * 3600, abs=60)
+
+
+def test_the_consent_page_returns_to_the_registered_redirect_url_whatever_the_link_says(tiktok):
+    # docs/marketplaces/tiktok.md A1, A2
+    evil = "https%3A%2F%2Fevil.example%2F"
+    assert requests.get(f"{tiktok.url}/open/authorize?service_id=42&state=s", timeout=5).status_code == 400
+    page = requests.get(f"{tiktok.url}/open/authorize?service_id={SERVICE_ID}&state=s&redirect_uri={evil}", timeout=5)
+    assert page.status_code == 200 and "evil.example" not in page.text
+    answer = requests.post(f"{tiktok.url}/open/authorize", data={
+        "decision": "approve", "state": "s", "redirect_uri": "https://evil.example/",
+        "shop_id": tiktok.shop().shop_id}, allow_redirects=False, timeout=5)
+    assert answer.headers["Location"].startswith(REDIRECT_URL + "?")
 
 
 def test_a_refused_consent_is_an_auth_error(connector, tiktok):
@@ -102,7 +113,7 @@ def test_categories_attributes_and_rules(tiktok, connector, creds):
     assert specs["100101"].mandatory and specs["100101"].input_type == "select"
     assert ("1001011", "Việt Nam") in specs["100101"].options and specs["100102"].input_type == "text"
     tiktok.package_dimensions_required = True
-    assert connector.listing_rules(credentials=creds, category_id="600101")["package_dimensions_required"] is True
+    assert connector.listing_rules(credentials=creds, category_id="600101")["dimensions_required"] is True
 
 
 # --- publishing --------------------------------------------------------------------------------------
@@ -137,12 +148,13 @@ def test_the_sandbox_audit_passes_products_by_itself_and_rejects_the_marked_ones
     assert rejected.state == ReviewState.REJECTED and "vi phạm chính sách" in rejected.reason
 
 
-def test_a_retry_after_a_timeout_gets_the_same_product_never_a_second(tiktok, connector, creds):
+def test_a_retry_after_a_timeout_gets_the_same_product_never_a_second(settings, tiktok, connector, creds):
+    settings.MARKETPLACE_HTTP_TIMEOUTS = (1.0, 0.5)  # the hang below outlasts the read timeout
     # given the create request times out after TikTok made the product
     tiktok.set_faults(timeouts=1, hang_seconds=1.5, paths=frozenset({"/product/202309/products"}))
     draft = make_draft()
     with pytest.raises(AmbiguousResultError):
-        connector.publish(credentials=creds, draft=draft, uploaded_images={}, on_created=lambda _id: None)
+        connector.publish(credentials=creds, draft=draft, uploaded_images={})
     assert len(tiktok.live_products()) == 1
     # when the publish is tried again (the idempotency key is the same)
     result = publish(connector, creds, draft)
@@ -154,7 +166,7 @@ def test_a_retry_after_a_timeout_gets_the_same_product_never_a_second(tiktok, co
 def test_a_dropped_connection_after_creating_does_not_duplicate_either(tiktok, connector, creds):
     tiktok.set_faults(drops=1, paths=frozenset({"/product/202309/products"}))
     with pytest.raises(AmbiguousResultError):
-        connector.publish(credentials=creds, draft=make_draft(), uploaded_images={}, on_created=lambda _id: None)
+        connector.publish(credentials=creds, draft=make_draft(), uploaded_images={})
     result = publish(connector, creds)
     assert [p.product_id for p in tiktok.live_products()] == [result.external_id]
 
@@ -211,15 +223,49 @@ def test_price_and_stock_per_variant_with_unknown_variants_failing_alone(tiktok,
     assert tiktok.product(result.external_id).skus[0].price == 47_000
 
 
-def test_a_refused_sold_out_stock_fails_alone_when_tiktok_keeps_to_its_documented_range(tiktok, connector, creds):
-    # the simulator's default follows the documented inventory range 1-99 999 (zero refused, 12052055)
+def test_a_refused_sold_out_stock_deactivates_the_product_so_nothing_sold_out_stays_buyable(tiktok, connector, creds):
+    # the simulator's default follows the documented inventory range 1-99 999 (zero refused, 12052055) and has,
+    # as TikTok, no call hiding one SKU (docs/marketplaces/tiktok.md finding 4)
     result = publish(connector, creds)
     tiktok.decide_audit(result.external_id, approve=True)
     first, second = result.variant_ids_by_sku["SEN-1-1"], result.variant_ids_by_sku["SEN-1-2"]
     outcome = connector.update_price_stock(credentials=creds, external_id=result.external_id, updates=[
         PriceStockUpdate(external_variant_id=first, stock=4), PriceStockUpdate(external_variant_id=second, stock=0)])
-    assert outcome.succeeded == (first,) and "1 to 99,999" in outcome.failed[second]
+    assert outcome.succeeded == tuple(sorted((first, second))) and outcome.failed == {}
+    assert tiktok.count(code="12052055") == 1  # the 0 was tried, and refused
+    assert tiktok.product(result.external_id).status == "SELLER_DEACTIVATED"
     assert tiktok.stock_of(shop_id=tiktok.shop().shop_id, sku="SEN-1-1") == 4
+    with pytest.raises(ValueError, match="not on sale"):
+        tiktok.create_order(shop_id=tiktok.shop().shop_id, items=[("SEN-1-2", 1)])
+    # restocked (the platform says the listing is on sale on its side and nothing of it is sold out): it is
+    # activated again, TikTok audits it (R-activate), and once it passes the stock is sent
+    restock = [PriceStockUpdate(external_variant_id=second, stock=6, previous_stock=0, listing_sellable=True)]
+    outcome = connector.update_price_stock(credentials=creds, external_id=result.external_id, updates=restock)
+    assert tiktok.product(result.external_id).status == "PENDING"
+    assert outcome.succeeded == () and "approves" in outcome.failed[second]  # sent again by the next push
+    tiktok.decide_audit(result.external_id, approve=True)
+    outcome = connector.update_price_stock(credentials=creds, external_id=result.external_id, updates=restock)
+    assert outcome.succeeded == (second,) and tiktok.product(result.external_id).status == "ACTIVATE"
+    assert tiktok.stock_of(shop_id=tiktok.shop().shop_id, sku="SEN-1-2") == 6
+    tiktok.create_order(shop_id=tiktok.shop().shop_id, items=[("SEN-1-2", 1)])  # sellable again
+
+
+@pytest.mark.parametrize("sim_options", [{"audit_seconds": 0}])
+def test_a_restock_never_switches_on_a_listing_the_owner_paused(tiktok, connector, creds, sim_options):
+    result = publish(connector, creds)
+    second = result.variant_ids_by_sku["SEN-1-2"]
+    connector.pause(credentials=creds, external_id=result.external_id, paused=True)
+    # stock comes back from 0, but the listing is paused on our side (listing_sellable False)
+    outcome = connector.update_price_stock(credentials=creds, external_id=result.external_id, updates=[
+        PriceStockUpdate(external_variant_id=second, stock=6, previous_stock=0)])
+    assert tiktok.product(result.external_id).status == "SELLER_DEACTIVATED"
+    assert tiktok.count(path="/product/202309/products/activate") == 0
+    assert "on sale again" in outcome.failed[second]  # the stock waits for the owner to resume it
+    # a sold-out SKU of the paused product is already true there: done, nothing sent
+    first = result.variant_ids_by_sku["SEN-1-1"]
+    outcome = connector.update_price_stock(credentials=creds, external_id=result.external_id, updates=[
+        PriceStockUpdate(external_variant_id=first, stock=0)])
+    assert outcome.succeeded == (first,)
 
 
 def test_price_and_stock_of_a_listing_under_review_fail_with_a_reason(tiktok, connector, creds):
@@ -237,6 +283,8 @@ def test_pause_delist_and_find_by_sku(tiktok, connector, creds):
     assert tiktok.product(result.external_id).status == "SELLER_DEACTIVATED"
     connector.pause(credentials=creds, external_id=result.external_id, paused=True)  # idempotent
     connector.pause(credentials=creds, external_id=result.external_id, paused=False)
+    assert tiktok.product(result.external_id).status == "PENDING"  # R-activate: audited again
+    tiktok.decide_audit(result.external_id, approve=True)
     assert tiktok.product(result.external_id).status == "ACTIVATE"
     found = connector.find_by_sku(credentials=creds, sku="SEN-1-2")
     assert [(f.external_id, f.variant_ids_by_sku) for f in found] == [(result.external_id, result.variant_ids_by_sku)]
@@ -263,7 +311,7 @@ def test_429_and_5xx_are_retryable_and_change_nothing(tiktok, connector, creds):
     tiktok.set_faults(status_429=1, status_5xx=1, paths=frozenset({"/product/202309/products"}))
     for _ in range(2):
         with pytest.raises(RetryableError):
-            connector.publish(credentials=creds, draft=make_draft(), uploaded_images={}, on_created=lambda _id: None)
+            connector.publish(credentials=creds, draft=make_draft(), uploaded_images={})
     assert tiktok.live_products() == []
     publish(connector, creds)
     assert len(tiktok.live_products()) == 1
@@ -321,7 +369,8 @@ def test_a_forged_webhook_is_rejected(tiktok, connector):
 def test_the_simulators_webhooks_verify_and_become_events(tiktok, connector, creds):
     received = []
 
-    from marketplace_connectors.simulator_base import Response, SimulatorServer
+    from marketplace_sandbox.base import SimulatorServer
+    from marketplace_sandbox.exchange import Response
 
     class Platform(SimulatorServer):
         def handle(self, request):
@@ -333,10 +382,11 @@ def test_the_simulators_webhooks_verify_and_become_events(tiktok, connector, cre
         result = publish(connector, creds)
         tiktok.decide_audit(result.external_id, approve=False, reason="Ảnh mờ")
         tiktok.wait_for_deliveries()
-    [[listing]] = received
+    [[listing], [audit]] = received  # type 5, then type 37 (G-wh37)
     assert (listing.kind, listing.shop_id, listing.external_id, listing.status, listing.reason) == (
-        "listing", creds.shop_id, result.external_id, "FAILED", "Ảnh mờ")
-    assert listing.event_id
+        "listing", creds.shop_id, result.external_id, "PRODUCT_AUDIT_FAILURE", "Ảnh mờ")
+    assert (audit.kind, audit.external_id, audit.status) == ("listing", result.external_id, "FAILED")
+    assert listing.event_id and audit.event_id != listing.event_id
 
 
 def test_an_order_webhook_becomes_an_order_event(tiktok, connector, creds):

@@ -87,7 +87,7 @@ def test_validation_names_each_documented_rule_broken():
     fields = [p.field for p in mappers.validate(bad, attributes=[ORIGIN])]
     assert sorted(fields) == ["attributes", "category", "images", "name", "sku", "stock", "weight"]
     assert mappers.validate(make_draft(), attributes=[ORIGIN]) == []
-    rules = {**mappers.DEFAULT_RULES, "package_dimensions_required": True}
+    rules = {"dimensions_required": True}
     flat = make_draft(variants=1)
     flat = replace(flat, variants=(replace(flat.variants[0], height_cm=None),))
     assert [p.field for p in mappers.validate(flat, attributes=[ORIGIN], rules=rules)] == ["dimension"]

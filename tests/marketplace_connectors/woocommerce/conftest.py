@@ -3,16 +3,16 @@
 import pytest
 
 from marketplace_connectors import crypto
-from marketplace_connectors.backends.woocommerce.conf import (
+from marketplace_connectors.backends.woocommerce.mappers import webhook_secret
+from marketplace_connectors.base import Credentials
+from marketplace_connectors.registry import registry_reset
+from marketplace_sandbox.woocommerce import WooCommerceSimulator
+from marketplace_sandbox.woocommerce.state import (
     SANDBOX_APP_PASSWORD,
     SANDBOX_CONSUMER_KEY,
     SANDBOX_CONSUMER_SECRET,
     SANDBOX_USERNAME,
 )
-from marketplace_connectors.backends.woocommerce.mappers import webhook_secret
-from marketplace_connectors.backends.woocommerce.simulator import WooCommerceSimulator
-from marketplace_connectors.base import Credentials
-from marketplace_connectors.registry import registry_reset
 
 WEBHOOK_KEY = "test-webhook-key"
 CONNECTOR_PATH = "marketplace_connectors.backends.woocommerce.connector.WooCommerceConnector"

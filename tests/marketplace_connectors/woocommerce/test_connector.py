@@ -4,12 +4,13 @@ orders. Every request is real HTTP to the simulator on loopback."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketplace_connectors.backends.woocommerce.connector import WooCommerceConnector
 from marketplace_connectors.backends.woocommerce.mappers import webhook_secret
 from marketplace_connectors.base import Capability, Credentials, OrderStatus, PriceStockUpdate
 from marketplace_connectors.errors import AmbiguousResultError, AuthError, PermanentError
+from marketplace_sandbox.sandbox import sandbox_start
 
 from .conftest import APP_PASSWORD, CK, CS, USER, WEBHOOK_KEY
 from .drafts import simple_draft, variable_draft
@@ -21,7 +22,12 @@ connector = WooCommerceConnector()
 def publish(creds, draft, uploaded=None, created=None):
     uploaded = {} if uploaded is None else uploaded
     created = [] if created is None else created
-    return connector.publish(credentials=creds, draft=draft, uploaded_images=uploaded, on_created=created.append)
+    # the synchronizer's three steps, noting the listing's id in ``created`` as soon as it exists
+    plan = connector.publish_prepare(credentials=creds, draft=draft, uploaded_images=uploaded)
+    listing = plan.existing or connector.publish_create(credentials=creds, draft=draft, plan=plan)
+    created.append(listing.external_id)
+    return connector.publish_complete(credentials=creds, draft=draft, plan=plan, created=listing,
+                                      uploaded_images=uploaded)
 
 
 def test_it_declares_keys_listings_price_stock_orders_and_push():
@@ -49,7 +55,11 @@ def test_plain_http_to_a_shop_that_is_not_loopback_is_refused_before_any_request
     with pytest.raises(PermanentError) as refused:
         connector.connect_with_keys(shop_url="http://myshop.vn", key=CK, secret=CS)
     assert refused.value.code == "https_required" and "https://" in refused.value.message
+    assert "WooCommerce ignores the keys" in refused.value.message  # S-auth: Basic is ignored over HTTP
     assert woo.calls == []
+    with translation.override("vi"), pytest.raises(PermanentError) as in_vietnamese:
+        connector.connect_with_keys(shop_url="http://myshop.vn", key=CK, secret=CS)
+    assert "WooCommerce bỏ qua khóa" in in_vietnamese.value.message
 
 
 def test_a_shop_selling_in_another_currency_is_refused(woo):
@@ -89,10 +99,7 @@ def test_read_only_keys_are_refused_when_webhooks_must_be_registered(woo, settin
 
 
 def test_there_is_no_oauth_flow_and_refresh_keeps_the_keys(woo):
-    with pytest.raises(PermanentError):
-        connector.authorization_url(redirect_url="https://sme.example.vn/cb")
-    with pytest.raises(AuthError):
-        connector.exchange_code(params={"code": "x"})
+    assert not hasattr(connector, "authorization_url") and not hasattr(connector, "exchange_code")
     creds = Credentials(shop_id=woo.url, access_token=CK, refresh_token=CS)
     refreshed = connector.refresh(credentials=creds)
     assert (refreshed.access_token, refreshed.refresh_token) == (CK, CS) and woo.calls == []
@@ -264,19 +271,16 @@ def test_order_get_returns_none_for_an_unknown_order(creds, woo):
 # --- the contract, as a KEYS connector keeps it ------------------------------------------------------------
 def test_the_contract_sequence_with_keys(settings):
     """test_contract.py's sequence with the connect step a KEYS connector has (see the report)."""
-    sandbox = connector.sandbox()
+    sandbox = sandbox_start("woocommerce")
     try:
         for key, value in sandbox.settings.items():
             setattr(settings, key, value)
         settings.WOOCOMMERCE_RATE_LIMIT = 0
         tokens = connector.connect_with_keys(**sandbox.callback_params())
-        via_exchange = connector.exchange_code(params=sandbox.callback_params())
-        assert (via_exchange.shop_id, via_exchange.access_token, via_exchange.refresh_token) == (
-            sandbox.simulator.url, USER, APP_PASSWORD) == (tokens.shop_id, tokens.access_token, tokens.refresh_token)
+        assert (tokens.shop_id, tokens.access_token, tokens.refresh_token) == (sandbox.simulator.url, USER, APP_PASSWORD)
         creds = Credentials(shop_id=tokens.shop_id, access_token=tokens.access_token, refresh_token=tokens.refresh_token)
         assert connector.refresh(credentials=creds).refresh_token == tokens.refresh_token  # keys do not rotate
         assert any(n.external_id == sandbox.category_id and n.is_leaf for n in connector.categories(credentials=creds))
-        assert any(c.external_id == sandbox.shipping_channel_id for c in connector.shipping_channels(credentials=creds))
         draft = variable_draft("CT-1", category_id=sandbox.category_id)
         assert connector.validate(draft=draft, rules=connector.listing_rules(credentials=creds,
                                                                              category_id=sandbox.category_id)) == []

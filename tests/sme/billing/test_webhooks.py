@@ -310,17 +310,17 @@ def _assert_nothing_changed(business, before):
     assert _state(business) == before
 
 
-def test_a_forged_signature_gets_400_and_changes_nothing(client, stripe_on, paid):
+def test_a_forged_signature_gets_401_and_changes_nothing(client, stripe_on, paid):
     business, _, checkout, _ = paid
     before = _state(business)
 
     response = _completed(client, stripe_on, checkout, secret="whsec_someone_else")
 
-    assert response.status_code == 400
+    assert response.status_code == 401
     _assert_nothing_changed(business, before)
 
 
-def test_a_tampered_body_gets_400(client, stripe_on, paid):
+def test_a_tampered_body_gets_401(client, stripe_on, paid):
     business, _, checkout, _ = paid
     before = _state(business)
     event = stripe_on.event("checkout.session.completed",
@@ -331,11 +331,11 @@ def test_a_tampered_body_gets_400(client, stripe_on, paid):
     response = client.post("/billing/webhook/", data=json.dumps(event), content_type="application/json",
                            HTTP_STRIPE_SIGNATURE=signature)
 
-    assert response.status_code == 400
+    assert response.status_code == 401
     _assert_nothing_changed(business, before)
 
 
-def test_a_missing_signature_gets_400(client, stripe_on, paid):
+def test_a_missing_signature_gets_401(client, stripe_on, paid):
     business, _, checkout, _ = paid
     before = _state(business)
     event = stripe_on.event("checkout.session.completed",
@@ -343,17 +343,17 @@ def test_a_missing_signature_gets_400(client, stripe_on, paid):
 
     response = client.post("/billing/webhook/", data=json.dumps(event), content_type="application/json")
 
-    assert response.status_code == 400
+    assert response.status_code == 401
     _assert_nothing_changed(business, before)
 
 
-def test_a_stale_timestamp_gets_400(client, stripe_on, paid):
+def test_a_stale_timestamp_gets_401(client, stripe_on, paid):
     business, _, checkout, _ = paid
     before = _state(business)
 
     response = _completed(client, stripe_on, checkout, timestamp=int(time.time()) - 3600)
 
-    assert response.status_code == 400
+    assert response.status_code == 401
     _assert_nothing_changed(business, before)
 
 

@@ -74,4 +74,4 @@ def test_split_commune_keeps_all_candidates_and_is_flagged():
     # then: the default guess first, both kept, both flagged
     assert [u.name for u in candidates] == ["Xã Phong Mỹ", "Xã Phú Cường"]
     assert set(LegacyToNewUnit.objects.filter(legacy=old).values_list("is_ambiguous", flat=True)) == {True}
-    assert LegacyToNewUnit.objects.filter(is_ambiguous=True).values("legacy").distinct().count() == 9
+    assert LegacyToNewUnit.objects.filter(is_ambiguous=True).values("legacy").distinct().count() == 3

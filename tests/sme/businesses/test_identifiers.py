@@ -89,8 +89,8 @@ def test_prefix_with_no_possible_check_digit_is_refused():
     assert {_error_code(value=prefix + str(d)) for d in range(10)} == {"impossible_prefix"}
 
 
-def test_personal_id_is_checked_for_structure_only():
-    # when: any 12 digits pass; there is no public check digit
+def test_personal_id_is_checked_for_structure_and_province_code():
+    # when: 12 digits starting with a province code pass; there is no public check digit
     first = identifier_normalise(value="001083006805", legal_form=LegalForm.HOUSEHOLD)
     second = identifier_normalise(value="087 186 001 239", legal_form=LegalForm.HOUSEHOLD)
 
@@ -98,6 +98,23 @@ def test_personal_id_is_checked_for_structure_only():
     assert first.value == "001083006805"
     assert first.kind == IdentifierKind.PERSONAL_ID
     assert second.value == "087186001239"
+
+
+@pytest.mark.parametrize("typed", ["000083006805", "003083006805", "097186001239", "123456789012", "999186001239"])
+def test_personal_id_whose_first_three_digits_are_no_province_is_refused(typed):
+    # 001-096 with gaps: 003 and 097 are no province, 123 and 999 are outside the range
+    assert _error_code(value=typed, legal_form=LegalForm.HOUSEHOLD) == "province_code"
+
+
+@pytest.mark.parametrize("province", ["001", "082", "087", "096"])
+def test_personal_id_of_every_kind_of_province_passes(province):
+    assert identifier_normalise(value=f"{province}186001239").kind == IdentifierKind.PERSONAL_ID
+
+
+def test_personal_id_province_message_names_the_digits():
+    with pytest.raises(ValidationError) as excinfo:
+        identifier_normalise(value="097186001239")
+    assert "097 is not one" in excinfo.value.message % excinfo.value.params
 
 
 def test_personal_id_is_not_cut_to_ten_digits():

@@ -128,7 +128,7 @@ def test_create_product_with_two_variants_and_a_photo(client, owner):
     # then
     product = Product.objects.get(business=owner.business)
     assert response.status_code == 302
-    assert response.url == reverse("catalog:product_edit", args=[product.pk])
+    assert response.url == reverse("catalog:product_edit", args=[product.pk]) + "?saved=1"
     assert product.description == "<p>Thơm</p>"
     assert sorted(product.variants.values_list("sku", "price", "stock", "barcode")) == [
         ("TTS-100", 120_000, 30, "0893000000017"), ("TTS-250", 250_000, 10, ""),

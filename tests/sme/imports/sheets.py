@@ -71,3 +71,15 @@ def sample_rows() -> list[dict]:
         {"product_key": "TTS", "name": "Trà tim sen Tháp Mười", "category": "Sản phẩm từ sen", "status": "Đang bán",
          "sku": "TTS-100", "price": 120000, "stock": 50, "ocop_stars": 4, "description": "<p>Thơm</p><script>x</script>"},
     ]
+
+
+def create_job(**kwargs):
+    """import_job_create, then the check the worker runs once the upload is committed (tasks run inline here)."""
+    from django.test import TestCase
+
+    from sme.imports.services import import_job_create
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = import_job_create(**kwargs)
+    job.refresh_from_db()
+    return job

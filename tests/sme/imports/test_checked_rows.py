@@ -9,11 +9,11 @@ from sme.catalog.models import Category, Product, Variant
 from sme.imports.models import ImportJob, ImportStatus
 from sme.imports.reading import read_sheet
 from sme.imports.rows import parse_rows
-from sme.imports.services import import_job_confirm, import_job_create
+from sme.imports.services import import_job_confirm
 from sme.imports.stored import StoredRowsInvalid, rows_dump, rows_load
 from tests.sme.catalog.factories import member
 
-from .sheets import csv_bytes, sample_rows, upload, xlsx_from_template
+from .sheets import create_job, csv_bytes, sample_rows, upload, xlsx_from_template
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def owner():
 
 
 def _preview(owner, data: bytes, name: str = "catalog.xlsx") -> ImportJob:
-    job = import_job_create(business=owner.business, actor=owner.user, sheet=upload(data, name))
+    job = create_job(business=owner.business, actor=owner.user, sheet=upload(data, name))
     assert job.status == ImportStatus.PREVIEW, job.file_problems
     return job
 

@@ -10,10 +10,19 @@ from django.urls import reverse
 
 from sme.catalog.models import Product, ProductImage, StockMovement, Variant
 from sme.imports.models import ImportJob, ImportStatus
-from sme.imports.services import import_job_confirm, import_job_create
+from sme.imports.services import import_job_confirm
 from tests.sme.catalog.factories import ProductFactory, VariantFactory, image_bytes, member
 
-from .sheets import KEYS, csv_bytes, sample_rows, upload, xlsx_from_template, xlsx_plain, zip_bytes
+from .sheets import (
+    KEYS,
+    create_job,
+    csv_bytes,
+    sample_rows,
+    upload,
+    xlsx_from_template,
+    xlsx_plain,
+    zip_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +38,7 @@ def photos_zip():
 
 
 def run_import(owner, data: bytes, name="catalog.xlsx", photos: bytes | None = None) -> ImportJob:
-    job = import_job_create(business=owner.business, actor=owner.user, sheet=upload(data, name),
+    job = create_job(business=owner.business, actor=owner.user, sheet=upload(data, name),
                             photos=upload(photos, "photos.zip") if photos else None)
     if job.status == ImportStatus.PREVIEW:
         with TestCase.captureOnCommitCallbacks(execute=True):
@@ -56,7 +65,7 @@ def test_import_creates_products_variants_photos_and_stock_in_the_ledger(owner, 
     # given
     data = xlsx_from_template(sample_rows())
     # when: upload -> preview
-    job = import_job_create(business=owner.business, actor=owner.user, sheet=upload(data, "danh-muc.xlsx"),
+    job = create_job(business=owner.business, actor=owner.user, sheet=upload(data, "danh-muc.xlsx"),
                             photos=upload(photos_zip(), "anh.zip"))
     # then: nothing written yet, the preview knows what will happen
     assert job.status == ImportStatus.PREVIEW
@@ -155,7 +164,7 @@ def test_preview_lists_every_problem_by_row_and_column_and_the_report_has_the_fa
          "ocop_stars": 7},
         {"product_key": "", "name": "No key", "sku": "", "price": "10000"},
     ]
-    job = import_job_create(business=owner.business, actor=owner.user, sheet=upload(xlsx_from_template(rows), "x.xlsx"),
+    job = create_job(business=owner.business, actor=owner.user, sheet=upload(xlsx_from_template(rows), "x.xlsx"),
                             photos=upload(photos_zip(), "p.zip"))
     # then
     found = {(p["row"], p["column"], p["code"]) for p in job.problems}
@@ -184,7 +193,7 @@ def test_preview_lists_every_problem_by_row_and_column_and_the_report_has_the_fa
 
 def test_sku_of_another_product_is_a_row_problem(owner):
     VariantFactory(product=ProductFactory(business=owner.business, key="OTHER"), sku="QH-1KG")
-    job = import_job_create(business=owner.business, actor=owner.user,
+    job = create_job(business=owner.business, actor=owner.user,
                             sheet=upload(xlsx_from_template(sample_rows()), "x.xlsx"),
                             photos=upload(photos_zip(), "p.zip"))
     assert [(p["row"], p["code"], p["params"]["key"]) for p in job.problems] == [(4, "sku_other_product", "OTHER")]
@@ -231,7 +240,8 @@ BAD_FILES = {
     "png-named-xlsx": (lambda: image_bytes("PNG"), "catalog.xlsx", None, "not_spreadsheet"),
     "binary-csv": (lambda: b"\x00\x01\x02garbage" * 100, "catalog.csv", None, "not_spreadsheet"),
     "zip-not-xlsx": (lambda: zip_bytes({"hello.txt": b"hi"}), "catalog.xlsx", None, "not_spreadsheet"),
-    "old-xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "catalog.xls", None, "old_xls"),
+    "ole-not-a-workbook": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "catalog.xls", None,
+                           "not_spreadsheet"),
     "too-large": (lambda: b"a,b\n" * (21 * 1024 * 1024 // 4), "catalog.csv", None, "file_too_large"),
     "too-many-rows": (
         lambda: csv_bytes(["product_key", "name", "sku", "price"],
@@ -285,7 +295,7 @@ def test_a_failure_half_way_leaves_the_catalog_as_it_was(owner, monkeypatch):
             raise OSError(28, "No space left on device")
         return original_save(self, name, content)
 
-    job = import_job_create(business=owner.business, actor=owner.user,
+    job = create_job(business=owner.business, actor=owner.user,
                             sheet=upload(xlsx_from_template(sample_rows()), "x.xlsx"),
                             photos=upload(photos_zip(), "p.zip"))
     monkeypatch.setattr(FileSystemStorage, "_save", disk_full)

@@ -10,10 +10,10 @@ from sme.billing.models import Plan
 from sme.catalog.models import Product, ProductStatus, Variant
 from sme.imports.models import ImportJob, ImportStatus
 from sme.imports.problems import activation_messages
-from sme.imports.services import import_job_confirm, import_job_create
+from sme.imports.services import import_job_confirm
 from tests.sme.catalog.factories import ProductFactory, VariantFactory, member
 
-from .sheets import csv_bytes, upload
+from .sheets import create_job, csv_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _sheet(*rows) -> bytes:
 
 
 def _preview(owner, data: bytes) -> ImportJob:
-    job = import_job_create(business=owner.business, actor=owner.user, sheet=upload(data, "catalog.csv"))
+    job = create_job(business=owner.business, actor=owner.user, sheet=upload(data, "catalog.csv"))
     assert job.status == ImportStatus.PREVIEW, (job.file_problems, job.problems)
     return job
 

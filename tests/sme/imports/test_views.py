@@ -6,10 +6,9 @@ from django.urls import reverse
 
 from sme.catalog.models import Product, StockMovement, Variant
 from sme.imports.models import ImportJob, ImportStatus
-from sme.imports.services import import_job_create
 from tests.sme.catalog.factories import member
 
-from .sheets import sample_rows, upload, xlsx_from_template
+from .sheets import create_job, sample_rows, upload, xlsx_from_template
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +24,17 @@ def test_upload_preview_confirm_progress_and_summary_through_the_pages(client, o
                                                                        django_capture_on_commit_callbacks):
     # given
     data = xlsx_from_template(sample_rows()[2:])  # the lotus tea row: no photos needed
-    # when: upload
-    response = client.post(reverse("imports:home"), {"sheet": upload(data, "sen.xlsx")})
+    # when: upload; the worker checks the file once the upload is committed
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("imports:home"), {"sheet": upload(data, "sen.xlsx")})
     job = ImportJob.objects.get(business=owner.business)
+    assert response.url == reverse("imports:job_detail", args=[job.pk])
+    # then the page shows the check's progress until the worker has run
+    page = client.get(response.url).content.decode()
+    assert "Đang kiểm tra tệp" in page and 'id="import-progress"' in page
+    assert client.get(reverse("imports:job_status", args=[job.pk])).json()["waiting"] is True
+    for callback in queued:
+        callback()
     assert response.url == reverse("imports:job_detail", args=[job.pk])
     page = client.get(response.url).content.decode()
     assert "Xem trước" in page and "Phân loại mới" in page
@@ -44,7 +51,7 @@ def test_upload_preview_confirm_progress_and_summary_through_the_pages(client, o
 
 
 def test_progress_page_loads_the_poller_from_a_static_file(client, owner):
-    job = import_job_create(business=owner.business, actor=owner.user,
+    job = create_job(business=owner.business, actor=owner.user,
                             sheet=upload(xlsx_from_template(sample_rows()[2:]), "a.xlsx"))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, stage="checking", total_rows=10,
                                                processed_rows=5)
@@ -56,7 +63,7 @@ def test_progress_page_loads_the_poller_from_a_static_file(client, owner):
 
 
 def test_discard_drops_the_preview(client, owner):
-    job = import_job_create(business=owner.business, actor=owner.user,
+    job = create_job(business=owner.business, actor=owner.user,
                             sheet=upload(xlsx_from_template(sample_rows()[2:]), "a.xlsx"))
     client.post(reverse("imports:job_discard", args=[job.pk]))
     job.refresh_from_db()
@@ -80,7 +87,7 @@ def test_export_holds_only_the_current_business_catalog(client, owner):
 @pytest.fixture
 def foreign_job():
     other = member()
-    job = import_job_create(business=other.business, actor=other.user,
+    job = create_job(business=other.business, actor=other.user,
                             sheet=upload(xlsx_from_template(sample_rows()[2:] + [
                                 {"product_key": "X", "name": "Bad", "sku": "B1", "price": "x"}]), "theirs.xlsx"))
     assert job.status == ImportStatus.PREVIEW

@@ -1,4 +1,5 @@
-"""Print the indicator exactly as the dashboard shows it (same stored snapshot, or computed now)."""
+"""Print the indicator exactly as the dashboard shows it: the same stored snapshot, or, for a day not stored
+yet, the day computed now (this is not a web request; nothing is stored)."""
 
 import datetime
 import json
@@ -16,7 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD (default: today, Asia/Ho_Chi_Minh)")
-        parser.add_argument("--by", choices=sorted(CLI_DIMENSIONS), help="breakdown dimension")
+        parser.add_argument("--by", choices=[*sorted(CLI_DIMENSIONS), "all"],
+                            help="breakdown dimension, or all of them")
         parser.add_argument("--format", choices=["json", "csv"], default="json")
         parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
                             default=settings.LANGUAGE_CODE, help="language of the labels (numbers are the same)")
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("--date must be YYYY-MM-DD") from exc
         translation.activate(options["language"])
-        by = CLI_DIMENSIONS[options["by"]] if options["by"] else None
+        by = "all" if options["by"] == "all" else CLI_DIMENSIONS[options["by"]] if options["by"] else None
         report = report_build(day=day, by=by)
         if options["format"] == "csv":
             self.stdout.write(report_csv(report), ending="")

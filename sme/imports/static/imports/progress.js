@@ -1,4 +1,5 @@
-// Polls an import job's status and moves the progress bar; reloads the page when the job has finished.
+// Polls an import job's status and moves the progress bar; reloads the page when the worker is done with it
+// (the check gave a preview or a refusal, or the import finished).
 (function () {
   "use strict";
   var box = document.querySelector("[data-import-status-url]");
@@ -6,6 +7,7 @@
   var url = box.getAttribute("data-import-status-url");
   var bar = box.querySelector("progress");
   var label = box.querySelector("[data-import-progress-label]");
+  var slow = box.querySelector("[data-import-slow]");
   var delay = 800;
 
   function poll() {
@@ -15,7 +17,8 @@
         if (!data) { window.setTimeout(poll, 3000); return; }
         if (bar) { bar.value = data.percent; bar.textContent = data.percent + "%"; }
         if (label) { label.textContent = data.status_label + " · " + data.percent + "%"; }
-        if (data.finished) { window.location.replace(data.url); return; }
+        if (slow) { slow.hidden = !data.slow; }
+        if (!data.waiting) { window.location.replace(data.url); return; }
         window.setTimeout(poll, delay);
       })
       .catch(function () { window.setTimeout(poll, 3000); });

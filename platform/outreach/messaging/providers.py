@@ -1,0 +1,25 @@
+"""Which provider sends on which channel: the one place that picks, from the environment (``conf.py``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .base import MessageProvider
+from .esms import EsmsSmsProvider
+from .zalo import ZaloZnsProvider
+
+
+class Channel(StrEnum):
+    ZALO = "zalo"
+    SMS = "sms"
+
+
+def provider_for(channel: str) -> MessageProvider:
+    """The provider that sends on ``channel`` ("zalo" or "sms"), configured from the settings at call time.
+    It raises ProviderNotConfigured when it is asked to send while unconfigured; ``.configured`` says so
+    beforehand (a campaign offers only configured channels). ValueError for an unknown channel."""
+    if channel == Channel.ZALO:
+        return ZaloZnsProvider()
+    if channel == Channel.SMS:
+        return EsmsSmsProvider()
+    raise ValueError(f"unknown messaging channel: {channel!r}")

@@ -1,0 +1,251 @@
+"""Campaigns, the businesses each one selected, one message per business and channel, and opt-outs.
+
+A campaign's targets are fixed when it is queued (the indicator's selection as it stood then). Each target
+gets one ``Message`` per channel the officer picked: that row is the only record that something was sent,
+and it is claimed (``queued`` -> ``sending``) by a conditional UPDATE before anything leaves, so a retried
+or re-delivered task never sends twice (``uniq_outreach_message_target_channel``). A message whose sender
+died after claiming it is ``in_doubt``: never re-sent automatically, because it may have left.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sme.catalog.storage import private_storage
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Printed letter")
+    ZALO = "zalo", _("Zalo")
+    SMS = "sms", _("SMS")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    QUEUING = "queuing", _("Being queued")
+    SENDING = "sending", _("Sending")
+    PAUSED = "paused", _("Paused")
+    FINISHED = "finished", _("Finished")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+class Campaign(models.Model):
+    """An officer's invitation to a selection of the businesses not online yet.
+
+    ``selection`` is the indicator's filter (``outreach.selection.Selection.as_dict``): series, wards, old
+    districts, sector groups, sizes, legal forms and which businesses (not online / declared only).
+    ``channels`` lists ``Channel`` values. The campaign is audit-logged at creation, launch and each change.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    selection = models.JSONField(_("selection"), default=dict)
+    channels = models.JSONField(_("channels"), default=list)
+    status = models.CharField(_("status"), max_length=16, choices=CampaignStatus.choices,
+                              default=CampaignStatus.DRAFT)
+    # The province's code (the current wards'): officers see the campaigns of their own province only.
+    province_code = models.CharField(_("province code"), max_length=3)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    target_count = models.PositiveIntegerField(_("businesses selected"), default=0)
+    message_count = models.PositiveIntegerField(_("messages queued"), default=0)
+    error_code = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        indexes = [models.Index(fields=["status"], name="outreach_campaign_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignTarget(models.Model):
+    """One business a campaign selected, as the indicator saw it when the campaign was queued."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    identifier = models.CharField(_("tax code or personal ID"), max_length=14)
+    register_entry = models.ForeignKey("adoption.RegisterEntry", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+")
+    # The platform business at selection time (a registered business not selling yet), if any.
+    business = models.ForeignKey("businesses.Business", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    name = models.CharField(_("name"), max_length=255)
+    ward_key = models.CharField(_("ward code"), max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "identifier"],
+                                               name="uniq_outreach_target_campaign_identifier")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.identifier}"
+
+
+class MessageState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    IN_DOUBT = "in_doubt", _("Sender stopped while sending: not re-sent")
+    NO_ADDRESS = "no_address", _("No address for this channel")
+    OPTED_OUT = "opted_out", _("Opted out")
+    COOLING_DOWN = "cooling_down", _("Contacted recently by another campaign")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# What a sender may claim, and what no longer changes.
+CLAIMABLE_STATES = (MessageState.QUEUED,)
+FINAL_STATES = (MessageState.SENT, MessageState.FAILED, MessageState.IN_DOUBT, MessageState.NO_ADDRESS,
+                MessageState.OPTED_OUT, MessageState.COOLING_DOWN, MessageState.CANCELLED)
+
+
+class Message(models.Model):
+    """One invitation to one business on one channel, with its personal link's life (opened, used).
+
+    ``address`` is where it goes (an e-mail address; empty for a letter). ``to_register_contact``: the
+    address is the register's own contact address for the business, so following the link proves the
+    follower reads that mailbox (``sme.businesses.ownership``).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="messages")
+    identifier = models.CharField(max_length=14)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    to_register_contact = models.BooleanField(default=False)
+    state = models.CharField(_("state"), max_length=16, choices=MessageState.choices, default=MessageState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    link_opened_at = models.DateTimeField(_("link opened at"), null=True, blank=True)
+    link_used_at = models.DateTimeField(_("link used at"), null=True, blank=True)
+    link_used_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    # The business registered (or found) through this message's link.
+    business = models.ForeignKey("businesses.Business", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    # The print job that put this letter in its PDF (letters only).
+    print_job = models.ForeignKey("LetterPrintJob", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="messages")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "target", "channel"],
+                                               name="uniq_outreach_message_target_channel")]
+        indexes = [
+            models.Index(fields=["channel", "state"], name="outreach_message_channel_state"),
+            models.Index(fields=["identifier", "sent_at"], name="outreach_message_ident_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.identifier} {self.channel} {self.state}"
+
+
+class RecentContact(models.Model):
+    """When a business was last contacted and by which campaign: one row per business, claimed with a
+    conditional UPDATE so two campaigns' senders can never both contact it within the cool-down."""
+
+    identifier = models.CharField(max_length=14)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    contacted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["identifier"]
+        constraints = [models.UniqueConstraint(fields=["identifier"], name="uniq_outreach_recent_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.campaign_id} {self.contacted_at}"
+
+
+class OptOut(models.Model):
+    """A business asked not to be contacted again (Decree 91/2020, Decree 13/2023): nothing is sent to it
+    by any campaign or channel afterwards."""
+
+    identifier = models.CharField(max_length=14)
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+        constraints = [models.UniqueConstraint(fields=["identifier"], name="uniq_outreach_optout_identifier")]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+
+class SendLease(models.Model):
+    """Which sender holds a channel until when: one sender per channel paces the configured rate."""
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    holder = models.CharField(max_length=64, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["channel"]
+        constraints = [models.UniqueConstraint(fields=["channel"], name="uniq_outreach_send_lease_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.holder} {self.until}"
+
+
+class LetterJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Printing")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+
+
+LETTER_JOB_ACTIVE = (LetterJobStatus.QUEUED, LetterJobStatus.RUNNING)
+
+
+class LetterPrintJob(models.Model):
+    """A campaign's whole print batch of letters, rendered by a worker into one private PDF.
+
+    At most one job per campaign waits or runs (``uniq_outreach_letter_job_active_per_campaign``): a second
+    request while one runs queues nothing. ``done`` / ``total`` is the progress its page shows. The PDF is in
+    private storage (never a public URL) and served only to officers through a view. A job that failed (or
+    that the watchdog stopped) puts its letters back in the queue: none of them reached a printer.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="letter_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    status = models.CharField(_("status"), max_length=8, choices=LetterJobStatus.choices,
+                              default=LetterJobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("letters to print"), default=0)
+    done = models.PositiveIntegerField(_("letters printed"), default=0)
+    pdf = models.FileField(storage=private_storage, upload_to="outreach/letters/", blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every letter: the watchdog fails a job that stopped moving.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("letter print job")
+        verbose_name_plural = _("letter print jobs")
+        constraints = [models.UniqueConstraint(fields=["campaign"], condition=models.Q(status__in=LETTER_JOB_ACTIVE),
+                                               name="uniq_outreach_letter_job_active_per_campaign")]
+        indexes = [models.Index(fields=["status", "updated_at"], name="outreach_letterjob_status_upd")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.status} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == LetterJobStatus.DONE else (self.done * 100 // self.total if self.total else 0)
