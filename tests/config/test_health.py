@@ -67,22 +67,28 @@ def test_healthz_needs_no_worker_when_tasks_run_inline(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_reports_the_oldest_waiting_task(client, settings):
-    # given a message enqueued now and no worker consuming this queue
+    # given a queue of its own (the shared CI Redis may hold older messages in the default queue, left by
+    # other runs) and one message enqueued now, with no worker consuming it
+    import uuid
+
     from celery import Celery
 
     from config.queues import queue_state
 
     app = Celery("probe", broker=health.celery_app.conf.broker_url, set_as_current=False)
-    queue = health.celery_app.conf.task_default_queue
-    before = queue_state(health.celery_app)
-    app.send_task("config.tasks.ping", args=["x"], queue=queue)
+    queue = f"probe-{uuid.uuid4().hex[:8]}"
+    try:
+        app.send_task("config.tasks.ping", args=["x"], queue=queue)
 
-    # then the queue has one more message, which has waited less than a minute
-    after = queue_state(health.celery_app)
-    assert after.waiting == before.waiting + 1
-    assert 0 <= after.oldest_waiting_seconds < 60
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
+        # then the queue has that one message, which has waited less than a minute
+        state = queue_state(health.celery_app, queue)
+        assert state.waiting == 1
+        assert 0 <= state.oldest_waiting_seconds < 60
+    finally:
+        with app.connection_for_write() as conn:
+            bound = app.amqp.queues[queue](conn.default_channel)  # a channel deletes only what it declared
+            bound.declare()
+            bound.delete()
 
 
 @pytest.mark.django_db
