@@ -27,7 +27,7 @@ from .errors import AuthError, PermanentError
 from .jobs import account_after_connect_enqueue, stock_push_business_soon
 from .models import AccountStatus, CategoryMapping, MarketplaceAccount, SyncRun, SyncRunStatus
 from .registry import connector_get
-from .sync.metadata import category_tree
+from .sync.metadata import MetadataNotCached, category_tree
 from .sync.session import ShopSession, tokens_store
 
 logger = logging.getLogger(__name__)
@@ -156,8 +156,15 @@ def account_disconnect(*, account: MarketplaceAccount) -> MarketplaceAccount:
 
 def category_mapping_set(*, account: MarketplaceAccount, category, external_category_id: str,
                          attribute_values: dict[str, list[str]]) -> CategoryMapping:
-    """Map our ``category`` to a leaf marketplace category with the attribute values the owner gave."""
-    tree = {n.external_id: n for n in category_tree(session=ShopSession(account))}
+    """Map our ``category`` to a leaf marketplace category with the attribute values the owner gave.
+
+    Reads the category tree from the shop's cache only, as the page that posted the form did: a request never
+    waits on the marketplace (a stale tree is refreshed by the metadata task, not here)."""
+    try:
+        tree = {n.external_id: n for n in category_tree(session=ShopSession(account), cached_only=True)}
+    except MetadataNotCached:
+        raise PermanentError(_("The marketplace's categories are still loading. Try again in a moment."),
+                             code="categories_loading") from None
     node = tree.get(external_category_id)
     if node is None or not node.is_leaf:
         raise PermanentError(_("Choose a category that has no sub-categories."), code="not_leaf")

@@ -236,3 +236,48 @@ def test_the_loading_polls_of_another_business_are_404(client, connected, shopee
     for account, product in ((connected, theirs), (their_shop, mine)):
         assert client.get(reverse("marketplaces:listing_prepare_loading", args=[account.pk, product.pk])).status_code == 404
     assert client.get(reverse("marketplaces:category_edit_loading", args=[connected.pk, mine.category_id])).status_code == 404
+
+
+def test_saving_a_category_on_a_day_old_cache_asks_shopee_nothing(client, connected, shopee,
+                                                                  django_capture_on_commit_callbacks):
+    # given a category page whose Shopee categories were cached more than a day ago (the page still shows them)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from marketplace_connectors.models import CategoryCache
+
+    login_owner(client, connected.business)
+    product = make_product(connected.business, n=13)
+    url = reverse("marketplaces:category_edit", args=[connected.pk, product.category_id]) + "?external=100101"
+    assert opened(client, url, django_capture_on_commit_callbacks).status_code == 200
+    CategoryCache.objects.filter(account=connected).update(fetched_at=timezone.now() - dt.timedelta(days=2))
+    before = _calls(shopee)
+    # when the owner saves the category with its details
+    with django_capture_on_commit_callbacks() as queued:
+        saved = client.post(url, {"save": "1", "external_category_id": "100101", "attr_501": "5011",
+                                  "attr_502": "12 tháng"})
+    # then it is saved from the cached tree, and Shopee was not asked inside the request
+    assert saved.status_code == 302
+    assert CategoryMapping.objects.get(account=connected, category=product.category).external_category_id == "100101"
+    assert _calls(shopee) == before and queued == []
+
+
+def test_saving_a_category_when_the_tree_left_the_cache_says_it_is_loading(client, connected, shopee,
+                                                                           django_capture_on_commit_callbacks):
+    # given a category page opened with its categories cached, and the cache emptied before the owner saves
+    from marketplace_connectors.models import CategoryCache
+
+    login_owner(client, connected.business)
+    product = make_product(connected.business, n=14)
+    url = reverse("marketplaces:category_edit", args=[connected.pk, product.category_id]) + "?external=100101"
+    assert opened(client, url, django_capture_on_commit_callbacks).status_code == 200
+    CategoryCache.objects.filter(account=connected, key="tree").delete()
+    before = _calls(shopee)
+    # when the owner saves
+    saved = client.post(url, {"save": "1", "external_category_id": "100101", "attr_501": "5011",
+                              "attr_502": "12 tháng"})
+    # then nothing is saved, Shopee is not asked inside the request, and the page says it is loading
+    assert saved.status_code in (200, 302)
+    assert not CategoryMapping.objects.filter(account=connected, category=product.category).exists()
+    assert _calls(shopee) == before
