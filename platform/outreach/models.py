@@ -157,7 +157,8 @@ class RecentContact(models.Model):
     conditional UPDATE so two campaigns' senders can never both contact it within the cool-down."""
 
     identifier = models.CharField(max_length=14)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # Deleting a campaign keeps the cool-down of the businesses it contacted (SET_NULL, not CASCADE).
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     contacted_at = models.DateTimeField()
 
     class Meta:
@@ -218,6 +219,10 @@ class LetterPrintJob(models.Model):
     request while one runs queues nothing. ``done`` / ``total`` is the progress its page shows. The PDF is in
     private storage (never a public URL) and served only to officers through a view. A job that failed (or
     that the watchdog stopped) puts its letters back in the queue: none of them reached a printer.
+
+    The PDF holds personal data (names, addresses, links): it is deleted ``OUTREACH_LETTER_RETENTION_DAYS``
+    after it was printed, and with its campaign; ``pdf_deleted_at`` says when, and the officer may print the
+    same letters again (a job with ``reprint_of`` set: it renders those letters without sending anything).
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="letter_jobs")
@@ -229,6 +234,9 @@ class LetterPrintJob(models.Model):
     done = models.PositiveIntegerField(_("letters printed"), default=0)
     pdf = models.FileField(storage=private_storage, upload_to="outreach/letters/", blank=True)
     error_code = models.CharField(max_length=64, blank=True)
+    pdf_deleted_at = models.DateTimeField(_("PDF deleted at"), null=True, blank=True)
+    reprint_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="reprints")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -245,6 +253,11 @@ class LetterPrintJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.status} {self.done}/{self.total}"
+
+    @property
+    def letters_printed(self) -> int:
+        """How many letters its PDF holds (a reprint's letters belong to the job that first printed them)."""
+        return self.done if self.reprint_of_id else self.messages.count()
 
     @property
     def percent(self) -> int:

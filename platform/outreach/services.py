@@ -11,6 +11,7 @@ channel at ``OUTREACH_<CHANNEL>_PER_MINUTE`` within ``OUTREACH_SENDING_HOURS``.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import smtplib
 import tempfile
@@ -24,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -58,6 +59,7 @@ from .selection import Selection, selection_members
 
 LINK_SALT = "outreach.link"
 OPT_OUT_SALT = "outreach.opt-out"
+logger = logging.getLogger(__name__)
 # Channels a worker sends through (letters are printed by an officer instead).
 SENT_BY_WORKERS = (Channel.EMAIL, Channel.ZALO, Channel.SMS)
 PHONE_CHANNELS = (Channel.ZALO, Channel.SMS)
@@ -158,6 +160,28 @@ def campaign_cancel(*, campaign: Campaign, officer: User, request: HttpRequest |
         audit_record(action=AuditAction.OUTREACH_CAMPAIGN_CHANGED, actor=officer, target=f"campaign:{campaign.pk}",
                      details={"status": CampaignStatus.CANCELLED}, request=request)
     return campaign
+
+
+DELETABLE_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.FINISHED, CampaignStatus.CANCELLED,
+                      CampaignStatus.FAILED)
+
+
+def campaign_delete(*, campaign: Campaign, officer: User, request: HttpRequest | None = None) -> None:
+    """Delete a campaign that sends nothing any more (a draft, finished, cancelled or failed) with its
+    targets, messages and print jobs; its letter PDFs are deleted from storage first. The businesses it
+    contacted stay in their cool-down, opt-outs stay, and the audit trail keeps the campaign's history.
+    Raises ``ValidationError`` (nothing changes) while it is being queued or sent, or a print job runs."""
+    campaign.refresh_from_db()
+    if (campaign.status not in DELETABLE_STATUSES
+            or campaign.letter_jobs.filter(status__in=LETTER_JOB_ACTIVE).exists()):
+        raise ValidationError(_("A campaign that is still sending or printing cannot be deleted: cancel it "
+                                "or wait until it has finished."), code="campaign_busy")
+    with transaction.atomic():
+        pk, name = campaign.pk, campaign.name
+        deleted_pdfs = letter_pdfs_delete(jobs=campaign.letter_jobs.all())
+        campaign.delete()
+    audit_record(action=AuditAction.OUTREACH_CAMPAIGN_CHANGED, actor=officer, target=f"campaign:{pk}",
+                 details={"deleted": True, "name": name, "letter_pdfs_deleted": deleted_pdfs}, request=request)
 
 
 def _cooldown() -> datetime.timedelta:
@@ -584,6 +608,8 @@ def letter_job_run(*, job_id: int) -> LetterPrintJob:
             status=LetterJobStatus.RUNNING, started_at=now, updated_at=now):
         return LetterPrintJob.objects.get(pk=job_id)
     job = LetterPrintJob.objects.select_related("campaign", "requested_by").get(pk=job_id)
+    if job.reprint_of_id is not None:
+        return _letter_job_reprint_run(job=job)
     ids = list(_letters_waiting(job.campaign_id).order_by("id").values_list("pk", flat=True))
     LetterPrintJob.objects.filter(pk=job.pk).update(total=len(ids), done=0, updated_at=timezone.now())
     wards = dict(AdministrativeUnit.objects.current().values_list("code", "name"))
@@ -639,6 +665,100 @@ def letter_job_run(*, job_id: int) -> LetterPrintJob:
     return job
 
 
+def _letters_to_reprint(job: LetterPrintJob):
+    """The letters ``job`` printed, except to a business that opted out since (nothing more goes to it)."""
+    return (Message.objects.filter(print_job=job, channel=Channel.LETTER, state=MessageState.SENT)
+            .exclude(identifier__in=OptOut.objects.values("identifier")))
+
+
+def _letter_job_reprint_run(*, job: LetterPrintJob) -> LetterPrintJob:
+    """Render again the letters of an earlier job whose PDF was deleted. They were sent already: nothing is
+    claimed or marked sent, and each message keeps pointing at the job that first printed it (the one a
+    further reprint starts from, and the one whose failure would send it back to the queue)."""
+    ids = list(_letters_to_reprint(job.reprint_of).order_by("id").values_list("pk", flat=True))
+    LetterPrintJob.objects.filter(pk=job.pk).update(total=len(ids), done=0, updated_at=timezone.now())
+    wards = dict(AdministrativeUnit.objects.current().values_list("code", "name"))
+    today = timezone.localdate()
+
+    def letters():
+        for done, message in enumerate(Message.objects.select_related("campaign", "target", "target__business")
+                                       .filter(pk__in=ids).order_by("id").iterator(), start=1):
+            yield _letter_for(message=message, officer=job.requested_by, wards=wards, today=today)
+            if not LetterPrintJob.objects.filter(pk=job.pk, status=LetterJobStatus.RUNNING).update(
+                    done=done, updated_at=timezone.now()):
+                raise LetterJobAbandoned(job.pk)
+
+    with tempfile.TemporaryFile() as output:
+        try:
+            pages = write_letters(letters=letters(), output=output)
+        except LetterError:
+            pages = 0
+        with transaction.atomic():
+            if not LetterPrintJob.objects.filter(pk=job.pk, status=LetterJobStatus.RUNNING).update(
+                    status=LetterJobStatus.DONE, finished_at=timezone.now(), updated_at=timezone.now()):
+                raise LetterJobAbandoned(job.pk)
+            if pages:
+                output.seek(0)
+                job.refresh_from_db()
+                job.pdf.save(f"campaign-{job.campaign_id}-letters-{job.pk}.pdf", File(output), save=True)
+    job.refresh_from_db()
+    audit_record(action=AuditAction.OUTREACH_CAMPAIGN_CHANGED, actor=None, target=f"campaign:{job.campaign_id}",
+                 details={"letter_job": job.pk, "letter_job_status": job.status, "letters": job.done,
+                          "reprint_of": job.reprint_of_id, "pages": pages})
+    return job
+
+
+def letter_job_reprint(*, campaign: Campaign, job: LetterPrintJob, officer: User,
+                       request: HttpRequest | None = None) -> tuple[LetterPrintJob | None, bool]:
+    """Ask a worker to print again the letters of ``job``, whose PDF was deleted after the retention
+    period. Returns (job, created) as ``letter_job_request`` does; (None, False) when ``job`` is not an
+    expired print job of ``campaign`` or none of its letters may be printed again (all opted out since).
+    Nothing is sent again: the same messages, each with a freshly signed link. Audit-logged."""
+    if job.campaign_id != campaign.pk or job.status != LetterJobStatus.DONE or job.pdf_deleted_at is None:
+        return None, False
+    job = job.reprint_of or job  # the messages point at the job that first printed them
+    active = campaign.letter_jobs.filter(status__in=LETTER_JOB_ACTIVE).first()
+    if active is not None:
+        return active, False
+    total = _letters_to_reprint(job).count()
+    if not total:
+        return None, False
+    try:
+        with transaction.atomic():
+            reprint = LetterPrintJob.objects.create(campaign=campaign, requested_by=officer, total=total,
+                                                    reprint_of=job)
+    except IntegrityError:
+        return campaign.letter_jobs.filter(status__in=LETTER_JOB_ACTIVE).first(), False
+    audit_record(action=AuditAction.OUTREACH_CAMPAIGN_CHANGED, actor=officer, target=f"campaign:{campaign.pk}",
+                 details={"letter_job": reprint.pk, "letter_job_status": LetterJobStatus.QUEUED, "letters": total,
+                          "reprint_of": job.pk}, request=request)
+    task_enqueue("outreach.tasks.letter_job_run_task", reprint.pk)
+    return reprint, True
+
+
+def letter_pdfs_delete(*, jobs: QuerySet[LetterPrintJob]) -> int:
+    """Delete the printed PDFs of ``jobs`` from private storage and record when (``pdf_deleted_at``); the
+    jobs themselves (counts, which letters they printed) stay. A file already gone is not an error.
+    Idempotent. Returns how many jobs had a PDF."""
+    count = 0
+    for job in jobs.exclude(pdf="").iterator():
+        job.pdf.delete(save=False)
+        LetterPrintJob.objects.filter(pk=job.pk).update(pdf="", pdf_deleted_at=timezone.now())
+        count += 1
+    return count
+
+
+def letter_pdfs_sweep(*, now: datetime.datetime | None = None) -> int:
+    """The hourly sweep: letter PDFs printed more than OUTREACH_LETTER_RETENTION_DAYS ago are deleted (they
+    hold names, addresses and personal links: kept no longer than a visit round needs). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.OUTREACH_LETTER_RETENTION_DAYS)
+    expired = letter_pdfs_delete(jobs=LetterPrintJob.objects.filter(finished_at__lt=cutoff))
+    if expired:
+        logger.info("Letter PDFs: %s deleted after the retention period", expired)
+    return expired
+
+
 def letter_job_mark_failed(*, job_id: int, error_code: str) -> bool:
     """A job that crashed or stopped moving becomes an error its officer sees (with a retry). Its letters go
     back to the queue: no PDF with them was kept, so none reached a printer. Returns False when the job was
@@ -658,6 +778,7 @@ def letter_job_mark_failed(*, job_id: int, error_code: str) -> bool:
 
 
 def _letter_job_release_messages(*, job_id: int) -> int:
+    # A reprint's letters point at the job that first printed them: a failed reprint releases nothing.
     return Message.objects.filter(print_job_id=job_id, state__in=(MessageState.SENDING, MessageState.SENT)).update(
         state=MessageState.QUEUED, sent_at=None, print_job=None, updated_at=timezone.now())
 

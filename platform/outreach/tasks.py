@@ -8,6 +8,7 @@ from .services import (
     channel_send_batch,
     letter_job_mark_failed,
     letter_job_run,
+    letter_pdfs_sweep,
     messages_mark_in_doubt,
     sending_hours_allow,
 )
@@ -49,3 +50,9 @@ def letter_job_run_task(job_id: int) -> None:
     except Exception as exc:
         letter_job_mark_failed(job_id=job_id, error_code=type(exc).__name__)
         raise
+
+
+@shared_task
+def letter_pdfs_sweep_task() -> None:
+    """Hourly: delete the letter PDFs printed more than OUTREACH_LETTER_RETENTION_DAYS ago."""
+    letter_pdfs_sweep()

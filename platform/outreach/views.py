@@ -133,6 +133,41 @@ def campaign_letters(request, pk: int):
 
 
 @officer_required
+@require_POST
+def campaign_letters_reprint(request, pk: int, job_id: int):
+    """Print again the letters of a job whose PDF was deleted after the retention period (nothing is sent
+    again). 404 for a job of another campaign or province."""
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    job = selectors.letter_job_get(campaign=campaign, pk=job_id)
+    if job is None:
+        raise Http404("No such print job")
+    reprint, created = services.letter_job_reprint(campaign=campaign, job=job, officer=request.user,
+                                                   request=request)
+    if reprint is None:
+        messages.info(request, _("There is nothing to print again for this print job."))
+    elif created:
+        messages.success(request, _("The letters are being printed again into one PDF: it can be downloaded "
+                                    "here when it is ready."))
+    else:
+        messages.info(request, _("These letters are already being printed."))
+    return redirect(f"{reverse('outreach:campaign_detail', args=[campaign.pk])}#letters")
+
+
+@officer_required
+@require_POST
+def campaign_delete(request, pk: int):
+    """Delete a campaign that no longer sends (its letter PDFs with it); the list says so."""
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    try:
+        services.campaign_delete(campaign=campaign, officer=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("outreach:campaign_detail", pk=campaign.pk)
+    messages.success(request, _("The campaign and its printed letters were deleted."))
+    return redirect("outreach:campaign_list")
+
+
+@officer_required
 @require_GET
 def campaign_letters_status(request, pk: int):
     """Progress of the campaign's latest print job (polled by its page)."""

@@ -312,6 +312,7 @@ CELERY_BEAT_SCHEDULE = {
     "marketplace-requeue-stale": {"task": "marketplace_connectors.tasks.listings_requeue_stale_task", "schedule": 300.0},
     "billing-grace-expired": {"task": "sme.billing.tasks.billing_grace_expired_task", "schedule": 3600.0},
     "imports-uploads-sweep": {"task": "sme.imports.tasks.import_uploads_sweep_task", "schedule": 3600.0},
+    "outreach-letter-pdfs-sweep": {"task": "outreach.tasks.letter_pdfs_sweep_task", "schedule": 3600.0},
     "ownership-documents-expire": {"task": "sme.businesses.tasks.ownership_documents_expire_task",
                                    "schedule": 3600.0},
     "marketplace-stock-push": {"task": "marketplace_connectors.tasks.stock_push_due_task",
@@ -335,6 +336,8 @@ ADOPTION_API_TOKEN_DAYS = env.int("ADOPTION_API_TOKEN_DAYS", default=90)
 # --- Outreach campaigns (outreach) --------------------------------------------------------------
 # A business contacted by one campaign is not contacted by another for this many days (any channel).
 OUTREACH_COOLDOWN_DAYS = env.int("OUTREACH_COOLDOWN_DAYS", default=90)
+# A campaign's printed letters (PDF: names, addresses, personal links) are deleted this many days after printing.
+OUTREACH_LETTER_RETENTION_DAYS = env.int("OUTREACH_LETTER_RETENTION_DAYS", default=30)
 # A personal invitation link works for this many days after it was sent (once: it is single-use).
 OUTREACH_LINK_DAYS = env.int("OUTREACH_LINK_DAYS", default=30)
 # Messages are sent between these hours, Asia/Ho_Chi_Minh ("8-20": from 08:00 to 19:59).
