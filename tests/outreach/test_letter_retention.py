@@ -12,10 +12,9 @@ import zxingcpp
 from celery import current_app
 from django.conf import settings as django_settings
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditEvent
 from outreach import services
 from outreach.models import (
     Campaign,
