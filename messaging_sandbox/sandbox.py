@@ -24,7 +24,7 @@ from . import esms, zalo
 env = environ.Env()
 ZALO_PORT = env.int("ZALO_SANDBOX_PORT", default=8711)
 ESMS_PORT = env.int("ESMS_SANDBOX_PORT", default=8712)
-ZALO_CREDENTIALS = ("OUTREACH_ZALO_ZNS_ACCESS_TOKEN",)
+ZALO_CREDENTIALS = ("OUTREACH_ZALO_ZNS_ACCESS_TOKEN", "OUTREACH_ZALO_APP_ID", "OUTREACH_ZALO_ZNS_REFRESH_TOKEN")
 ESMS_CREDENTIALS = ("OUTREACH_ESMS_API_KEY", "OUTREACH_ESMS_SECRET_KEY")
 
 
@@ -37,8 +37,11 @@ class ProviderSandbox:
 
 
 def zalo_settings(url: str) -> dict:
+    """ZNS and Zalo's OAuth v4 token endpoint at ``url``, the sandbox OA's app and its first token pair."""
     return {"OUTREACH_ZALO_ZNS_API_URL": url, "OUTREACH_ZALO_ZNS_ACCESS_TOKEN": zalo.SANDBOX_ACCESS_TOKEN,
-            "OUTREACH_ZALO_ZNS_TEMPLATE_ID": next(iter(zalo.SANDBOX_TEMPLATES))}
+            "OUTREACH_ZALO_ZNS_TEMPLATE_ID": next(iter(zalo.SANDBOX_TEMPLATES)), "OUTREACH_ZALO_OAUTH_URL": url,
+            "OUTREACH_ZALO_APP_ID": zalo.SANDBOX_APP_ID, "OUTREACH_ZALO_APP_SECRET_KEY": zalo.SANDBOX_APP_SECRET_KEY,
+            "OUTREACH_ZALO_ZNS_REFRESH_TOKEN": zalo.SANDBOX_REFRESH_TOKEN}
 
 
 def esms_settings(url: str) -> dict:

@@ -262,3 +262,37 @@ class LetterPrintJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == LetterJobStatus.DONE else (self.done * 100 // self.total if self.total else 0)
+
+
+class ZaloOaToken(models.Model):
+    """The Zalo Official Account's OAuth tokens for ZNS, encrypted at rest (``marketplace_connectors.crypto``:
+    MARKETPLACE_TOKEN_KEYS), one row per Zalo app.
+
+    The access token lives about 25 hours; the refresh token works once and each refresh returns the next one
+    (docs/outreach/providers.md, Z-refresh), so the row is the only copy that counts: refreshed by one process
+    at a time (``refreshing_since`` is claimed with a conditional UPDATE on ``generation``). ``seed_fingerprint``
+    is the SHA-256 of the refresh token the environment gave (OUTREACH_ZALO_ZNS_REFRESH_TOKEN): a different one
+    there means an operator re-authorized the app, and the row starts again from it.
+    """
+
+    app_id = models.CharField(max_length=64)
+    access_token_encrypted = models.TextField(blank=True)
+    refresh_token_encrypted = models.TextField(blank=True)
+    # None: an access token from the environment whose expiry is unknown (used until Zalo refuses it).
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    seed_fingerprint = models.CharField(max_length=64, blank=True)
+    generation = models.PositiveIntegerField(default=0)
+    refreshing_since = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["app_id"]
+        verbose_name = _("Zalo OA token")
+        verbose_name_plural = _("Zalo OA tokens")
+        constraints = [models.UniqueConstraint(fields=["app_id"], name="uniq_outreach_zalo_token_app")]
+
+    def __str__(self) -> str:
+        return f"Zalo app {self.app_id} (generation {self.generation})"

@@ -106,8 +106,9 @@ def province(db) -> Province:
 
 
 @pytest.fixture
-def zns(settings):
-    """The Zalo ZNS sandbox, with the settings that point the provider at it."""
+def zns(settings, db):
+    """The Zalo ZNS sandbox (and Zalo's OAuth token endpoint), with the settings that point the provider at
+    it; the Official Account's tokens are stored in the database."""
     sandbox = zalo_sandbox()
     for name, value in sandbox.settings.items():
         setattr(settings, name, value)

@@ -6,7 +6,13 @@ import requests
 
 from messaging_sandbox.esms import SEND_PATH as ESMS_PATH
 from messaging_sandbox.sandbox import esms_sandbox, zalo_sandbox
-from messaging_sandbox.zalo import SANDBOX_ACCESS_TOKEN
+from messaging_sandbox.zalo import (
+    SANDBOX_ACCESS_TOKEN,
+    SANDBOX_APP_ID,
+    SANDBOX_APP_SECRET_KEY,
+    SANDBOX_REFRESH_TOKEN,
+    TOKEN_PATH,
+)
 from messaging_sandbox.zalo import SEND_PATH as ZNS_PATH
 
 TEMPLATE = {"412345": frozenset({"business_name", "link"})}
@@ -181,3 +187,55 @@ def test_the_recorded_messages_page_shows_content_as_text_not_markup(zns):
     # then
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- Zalo OAuth v4 token endpoint (Z-refresh, Z-token-life) -------------------------------------------------
+
+
+def zalo_refresh(sim, refresh_token=None, *, app_id=None, secret_key=None, grant_type="refresh_token"):
+    return requests.post(sim.url + TOKEN_PATH, headers={"secret_key": secret_key or SANDBOX_APP_SECRET_KEY},
+                         data={"refresh_token": refresh_token or SANDBOX_REFRESH_TOKEN,
+                               "app_id": app_id or SANDBOX_APP_ID, "grant_type": grant_type}, timeout=5)
+
+
+def test_zalo_token_endpoint_trades_a_refresh_token_once_for_a_new_pair(zns):
+    # when
+    answer = zalo_refresh(zns)
+    again = zalo_refresh(zns)  # the same refresh token a second time
+
+    # then: a new access token that sends, the next refresh token, the lifetime as Zalo writes it
+    assert answer.status_code == 200
+    grant = answer.json()
+    assert set(grant) == {"access_token", "refresh_token", "expires_in"} and grant["expires_in"] == "90000"
+    assert zns_post(zns, zns_body(), token=grant["access_token"]).json()["error"] == 0
+    assert again.status_code == 200 and again.json()["error"] == -14020  # single-use
+    assert set(again.json()) == {"error", "error_name", "error_description"}
+    # the next refresh token works, once
+    assert "access_token" in zalo_refresh(zns, grant["refresh_token"]).json()
+    assert zalo_refresh(zns, grant["refresh_token"]).json()["error"] == -14020
+    assert len(zns.refreshes) == 2
+
+
+@pytest.mark.parametrize(("changes", "error"), [
+    ({"secret_key": "wrong"}, -14002), ({"app_id": "42"}, -14002), ({"grant_type": "authorization_code"}, -14004),
+    ({"refresh_token": "never-issued"}, -14020),
+])
+def test_zalo_token_endpoint_refuses_and_grants_nothing(zns, changes, error):
+    answer = zalo_refresh(zns, **changes)
+    assert answer.status_code == 200 and answer.json()["error"] == error and "access_token" not in answer.json()
+    assert zns.refreshes == []
+    # a refusal for the wrong app did not spend the refresh token
+    if "refresh_token" not in changes:
+        assert "access_token" in zalo_refresh(zns).json()
+
+
+def test_zalo_access_token_expires_after_its_lifetime_and_refresh_token_after_three_months(zns):
+    # given
+    assert zns_post(zns, zns_body()).json()["error"] == 0
+    # when: 25 hours pass
+    zns.advance(90000)
+    # then
+    assert zns_post(zns, zns_body()).json()["error"] == -124
+    # and a refresh token older than three months is refused
+    zns.advance(90 * 24 * 3600)
+    assert zalo_refresh(zns).json()["error"] == -14020

@@ -14,7 +14,8 @@ local sandbox of each (``messaging_sandbox/``, test-only) enforces those shapes 
 send. ``provider_for(channel)`` builds the configured provider (``conf.py``: from the environment).
 
 Everything here takes plain data: no campaign model is imported, so the campaigns core calls in, never the
-other way round.
+other way round. The one model used here is the Zalo Official Account's token store (``zalo_tokens.py``:
+``ZaloOaToken``, encrypted, refreshed one process at a time).
 """
 
 from .base import (

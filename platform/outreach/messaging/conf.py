@@ -20,6 +20,12 @@ DEFAULTS: dict[str, Any] = {
     "OUTREACH_ZALO_ZNS_API_URL": env.str("OUTREACH_ZALO_ZNS_API_URL", default="https://business.openapi.zalo.me"),
     "OUTREACH_ZALO_ZNS_ACCESS_TOKEN": env.str("OUTREACH_ZALO_ZNS_ACCESS_TOKEN", default=""),
     "OUTREACH_ZALO_ZNS_TEMPLATE_ID": env.str("OUTREACH_ZALO_ZNS_TEMPLATE_ID", default=""),
+    # Zalo OAuth v4 (providers.md, Z-refresh): the Official Account's app and the refresh token an OA admin's
+    # authorization gave; the platform stores it encrypted and replaces it at each refresh (single-use).
+    "OUTREACH_ZALO_OAUTH_URL": env.str("OUTREACH_ZALO_OAUTH_URL", default="https://oauth.zaloapp.com"),
+    "OUTREACH_ZALO_APP_ID": env.str("OUTREACH_ZALO_APP_ID", default=""),
+    "OUTREACH_ZALO_APP_SECRET_KEY": env.str("OUTREACH_ZALO_APP_SECRET_KEY", default=""),
+    "OUTREACH_ZALO_ZNS_REFRESH_TOKEN": env.str("OUTREACH_ZALO_ZNS_REFRESH_TOKEN", default=""),
     # eSMS.vn brandname SMS (docs/outreach/providers.md, E-send).
     "OUTREACH_ESMS_API_URL": env.str("OUTREACH_ESMS_API_URL", default="https://rest.esms.vn"),
     "OUTREACH_ESMS_API_KEY": env.str("OUTREACH_ESMS_API_KEY", default=""),

@@ -7,6 +7,7 @@ from enum import StrEnum
 from .base import MessageProvider
 from .esms import EsmsSmsProvider
 from .zalo import ZaloZnsProvider
+from .zalo_tokens import StoredZaloTokens
 
 
 class Channel(StrEnum):
@@ -19,6 +20,9 @@ def provider_for(channel: str) -> MessageProvider:
     It raises ProviderNotConfigured when it is asked to send while unconfigured; ``.configured`` says so
     beforehand (a campaign offers only configured channels). ValueError for an unknown channel."""
     if channel == Channel.ZALO:
+        stored = StoredZaloTokens()
+        if stored.configured:  # the OAuth app is configured: tokens from the database, refreshed there
+            return ZaloZnsProvider(tokens=stored, refreshable=True)
         return ZaloZnsProvider()
     if channel == Channel.SMS:
         return EsmsSmsProvider()

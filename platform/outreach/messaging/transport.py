@@ -19,9 +19,23 @@ def post_json(*, provider: str, name: str, url: str, body: Mapping[str, Any], he
     timeout or a lost connection is ``AmbiguousSendError`` (the provider may have sent the message); an
     address the platform never calls (not public https) is ``ProviderNotConfigured``. ``name`` is the
     provider's name for the messages."""
+    return _post(provider=provider, name=name, url=url, session=session, json=dict(body),
+                 headers={"Content-Type": "application/json", **headers})
+
+
+def post_form(*, provider: str, name: str, url: str, fields: Mapping[str, str], headers: Mapping[str, str],
+              session: requests.Session | None = None) -> requests.Response:
+    """POST ``fields`` form-encoded (``application/x-www-form-urlencoded``) to ``url``; errors as
+    ``post_json``."""
+    return _post(provider=provider, name=name, url=url, session=session, data=dict(fields),
+                 headers={"Content-Type": "application/x-www-form-urlencoded", **headers})
+
+
+def _post(*, provider: str, name: str, url: str, session: requests.Session | None, headers: dict,
+          **body: Any) -> requests.Response:
     session = session or session_create(marketplace=provider)
     try:
-        return session.post(url, json=dict(body), headers={"Content-Type": "application/json", **headers})
+        return session.post(url, headers=headers, **body)
     except DestinationRefused as exc:
         raise ProviderNotConfigured(f"Địa chỉ API của {name} không dùng được ({exc.reason}).",
                                     code="address_refused", provider=provider) from exc
