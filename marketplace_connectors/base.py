@@ -182,7 +182,9 @@ class ReviewStatus:
 @dataclass(frozen=True)
 class PublishResult:
     """``review`` is UNDER_REVIEW when the marketplace audits the listing first: the caller then polls
-    ``review_status`` until it is decided. ``external_id`` may be a request id until then (Tiki)."""
+    ``review_status`` until it is decided. ``external_id`` may be a request id until then (Tiki).
+    ``warnings``: what the marketplace said it saved differently from what was sent (TikTok Shop's
+    ``data.warnings``, e.g. a brand it cleared), in the owner's language; empty when it said nothing."""
 
     external_id: str
     variant_ids_by_sku: dict[str, str]
@@ -190,6 +192,7 @@ class PublishResult:
     calls: int = 0
     review: ReviewState = ReviewState.LIVE
     review_reason: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,9 @@ class RemoteOrder:
 class PushEvent:
     """One verified push notification. ``event_id`` is unique per notification (the marketplace's id, or a
     hash of the raw body when it has none) so a repeated delivery is recognised; ``kind`` is "order",
-    "listing", "auth" or "other"; ``external_id`` is the order or listing it is about."""
+    "listing", "auth", "auth_expiring" or "other"; ``external_id`` is the order or listing it is about.
+    "auth_expiring": the shop's authorisation ends at ``expires_at`` unless the owner reconnects before (the
+    shop keeps working until then)."""
 
     shop_id: str
     kind: str
@@ -302,6 +307,7 @@ class PushEvent:
     external_id: str = ""
     status: str = ""
     reason: str = ""
+    expires_at: datetime | None = None
 
 
 class PushRejected(Exception):

@@ -42,6 +42,9 @@ class MarketplaceAccount(models.Model):
     access_expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
     refresh_expires_at = models.DateTimeField(_("refresh token expires"), null=True, blank=True)
     token_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # The marketplace said the shop's authorisation ends then (TikTok Shop's type-7 webhook): the shop works
+    # until then, and the owner is asked to reconnect before. Cleared when the shop is connected again.
+    authorization_expires_at = models.DateTimeField(_("authorisation ends"), null=True, blank=True)
     # Shown to the owner in their language when the account needs them (reconnect reason).
     status_reason = models.TextField(blank=True)
     connected_by = models.ForeignKey(
@@ -241,6 +244,9 @@ class ListingBinding(models.Model):
     payload_hash = models.CharField(max_length=64, blank=True)
     image_ids = models.JSONField(default=dict, blank=True)  # our image key -> marketplace image id
     last_error = models.TextField(_("last error"), blank=True)
+    # What the marketplace said it saved differently from what was sent, at the last content push (TikTok
+    # Shop's warnings: a brand it cleared), in the owner's language; shown on the listing until the next one.
+    marketplace_warnings = models.JSONField(_("marketplace warnings"), default=list, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     attempt_started_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -125,6 +125,7 @@ def account_connect_store(*, business: Business, user: User, marketplace: str, t
         account.status = AccountStatus.ACTIVE
         account.status_reason = ""
         account.disconnected_at = None
+        account.authorization_expires_at = None  # a new authorisation: the one ending is replaced
         tokens_store(account, tokens)
         if tokens.shop_name:
             account.shop_name = tokens.shop_name

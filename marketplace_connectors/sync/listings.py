@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
@@ -390,7 +390,7 @@ def _push(session: ShopSession, binding: ListingBinding, *, draft: ListingDraft,
             raise
         if result is not None:
             _store_result(binding, draft, result.variant_ids_by_sku, uploaded, content_hash, review=result.review,
-                          review_reason=result.review_reason)
+                          review_reason=result.review_reason, warnings=result.warnings)
             return
     known = dict(VariantBinding.objects.filter(listing=binding).values_list("variant__sku", "external_id"))
     push_item = binding.payload_hash != content_hash
@@ -398,7 +398,9 @@ def _push(session: ShopSession, binding: ListingBinding, *, draft: ListingDraft,
                             uploaded_images=uploaded, attributes=attributes, push_item=push_item)
     ids = result.variant_ids_by_sku
     failed = _price_stock(session, binding, draft, ids)
-    _store_result(binding, draft, ids, uploaded, content_hash, failed=failed)
+    # warnings answer a content write: a price or stock push alone leaves the last ones shown
+    _store_result(binding, draft, ids, uploaded, content_hash, failed=failed,
+                  warnings=result.warnings if push_item or result.warnings else None)
 
 
 def _price_stock(session: ShopSession, binding: ListingBinding, draft: ListingDraft,
@@ -448,10 +450,11 @@ def variant_bindings_store(*, binding: ListingBinding, rows: list[VariantBinding
 @transaction.atomic
 def _store_result(binding: ListingBinding, draft: ListingDraft, ids: dict[str, str], uploaded: dict[str, str],
                   content_hash: str, *, failed: dict[str, str] | None = None, review: str = ReviewState.LIVE,
-                  review_reason: str = "") -> None:
+                  review_reason: str = "", warnings: Sequence[str] | None = None) -> None:
     """Record the pushed state per variant; variants the marketplace refused keep their previous values
     and get the reason, and the listing shows which ones to check. A listing the marketplace audits first
-    stays "under review" until ``listing_review_check`` sees the decision."""
+    stays "under review" until ``listing_review_check`` sees the decision. ``warnings`` (the marketplace's,
+    in the owner's language) replace the listing's when given; None keeps them."""
     failed = failed or {}
     pushed = [v for v in draft.variants if v.sku in ids and v.sku not in failed]
     refused = [v for v in draft.variants if v.sku in ids and v.sku in failed]
@@ -471,13 +474,16 @@ def _store_result(binding: ListingBinding, draft: ListingDraft, ids: dict[str, s
         status = ListingStatus.UNDER_REVIEW
     elif review == ReviewState.REJECTED:
         status, error = ListingStatus.REJECTED, review_rejection_text(binding.account, review_reason)
+    kept = {} if warnings is None else {"marketplace_warnings": [str(w) for w in warnings]}
     ListingBinding.objects.filter(pk=binding.pk).update(
         status=status, payload_hash=content_hash,
         image_ids=uploaded, last_error=error, claimed_at=None, attempt_started_at=None, last_synced_at=now,
         published_at=(binding.published_at or now) if status == ListingStatus.LIVE else binding.published_at,
+        **kept,
     )
     listing_status_record(binding_id=binding.pk, status=status, reason=error)
-    _attempt(binding, outcome=SyncAttempt.Outcome.FAILED if failed else SyncAttempt.Outcome.OK, message=error)
+    _attempt(binding, outcome=SyncAttempt.Outcome.FAILED if failed else SyncAttempt.Outcome.OK,
+             message="\n".join([error, *(warnings or ())]).strip())
     _run_count(binding, ok=not failed)
 
 

@@ -36,7 +36,7 @@ from ..models import (
     PushReceipt,
     VariantBinding,
 )
-from .session import ShopSession, account_mark_needs_reauth
+from .session import ShopSession, account_mark_authorization_expiring, account_mark_needs_reauth
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +219,9 @@ def push_events_accept(*, marketplace: str, events: Iterable[PushEvent]) -> int:
     """Act on verified push events once each per shop: an event id the same shop sent before is ignored;
     another shop's event with the same id is its own. Events for a shop that is not connected (and active)
     here are dropped without a trace. Returns how many were new. Order events fetch the order at once (in
-    a task); "auth" events mark the shop for reconnecting; "listing" events check a listing's audit."""
+    a task); "auth" events mark the shop for reconnecting; "auth_expiring" events record when its authorisation
+    ends (the owner is asked to reconnect before; the shop works until then); "listing" events check a
+    listing's audit."""
     new = 0
     for event in events:
         account = None
@@ -243,6 +245,8 @@ def push_events_accept(*, marketplace: str, events: Iterable[PushEvent]) -> int:
             order_import_one_enqueue(account_id=account.pk, external_id=event.external_id)
         elif event.kind == "auth":
             account_mark_needs_reauth(account_id=account.pk)
+        elif event.kind == "auth_expiring" and event.expires_at is not None:
+            account_mark_authorization_expiring(account_id=account.pk, expires_at=event.expires_at)
         elif event.kind == "listing" and event.external_id:
             binding_id = account.listings.filter(external_id=event.external_id).values_list("pk", flat=True).first()
             if binding_id:

@@ -241,6 +241,14 @@ def account_mark_needs_reauth(*, account_id: int, reason: str = "") -> None:
             _needs_reauth(account, reason=reason or _("The shop's authorisation has ended. Reconnect the shop."))
 
 
+def account_mark_authorization_expiring(*, account_id: int, expires_at: dt.datetime) -> None:
+    """The marketplace says the shop's authorisation ends at ``expires_at`` (TikTok Shop's type-7 webhook,
+    repeated daily): record it so the shop's page asks the owner to reconnect before then. The shop keeps
+    working; reconnecting clears it. Idempotent."""
+    MarketplaceAccount.objects.filter(pk=account_id, status=AccountStatus.ACTIVE).update(
+        authorization_expires_at=expires_at, updated_at=timezone.now())
+
+
 def account_notify_needs_reauth(*, account_id: int) -> int:
     """Email each owner of the business, in their language, with the reconnect link. Returns emails sent."""
     account = MarketplaceAccount.objects.select_related("business").get(pk=account_id)

@@ -85,6 +85,19 @@ class TikTokOrders:
             self.push({"type": 6, "tts_notification_id": str(next(self._ids)), "shop_id": shop.shop_id,
                        "timestamp": int(self.now()), "data": {"message": "The seller deauthorized the app."}})
 
+    def warn_authorization_expiry(self, shop_id: str | None = None, *, days: int = 30) -> None:
+        """Test hook: the seller's authorisation ends in ``days`` days (G-wh7: the first notice comes 30 days
+        before, then one a day at 0:00 until the seller authorises again). The tokens keep working; a type-7
+        webhook goes out with ``data.expiration_time`` as a string of Unix seconds, as G-wh7's sample."""
+        with self.lock:
+            shop = self.shop(shop_id or None)
+            now = int(self.now())
+            self.push({"type": 7, "tts_notification_id": str(next(self._ids)), "shop_id": shop.shop_id,
+                       "timestamp": now,
+                       "data": {"message": f"Authorization of shop_id {shop.shop_id} is expiring in {days} days. "
+                                           "Please direct the merchant to re-authorize.",
+                                "expiration_time": str(now + days * 86_400)}})
+
     def stock_of(self, *, shop_id: str, sku: str) -> int | None:
         with self.lock:
             try:

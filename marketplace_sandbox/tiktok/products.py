@@ -356,13 +356,14 @@ class TikTokProducts:
             raise ApiError(12052901, "The product in its current status is not available for this operation")
         product.skus = self._check_product_body(shop, body, existing=product)
         product.body = {k: v for k, v in body.items() if k not in ("skus", "idempotency_key")}  # full overwrite
+        warnings = self._clear_unknown_brand(product.body)  # R-edit answers warnings as R-create does
         product.update_time = int(self.now())
         if product.status in ("PENDING", "FAILED", "DRAFT"):
             product.status = "PENDING"
             product.audit_reasons = []
             self._schedule_audit(product)
         # a live product stays live while the edit is audited; the simulator approves edits at once
-        return {"product_id": product.product_id,
+        return {"product_id": product.product_id, "warnings": warnings,
                 "skus": [{"id": s.sku_id, "seller_sku": s.seller_sku} for s in product.skus]}
 
     def _api_product_partial_edit(self, request, shop, ident, body) -> dict:

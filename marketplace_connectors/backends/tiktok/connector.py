@@ -298,8 +298,7 @@ class TikTokShopConnector(Connector, OAuthConnection, OrderImport, PushNotificat
                 created = client.create_product(body)
             except TikTokError as exc:
                 raise self._owner_error(exc) from exc
-            for warning in created.get("warnings") or []:  # R-create: a field the system cleared, say
-                logger.warning("tiktok create product warning: %s", str((warning or {}).get("message") or "")[:500])
+            _log_warnings("create", created)
             product_id = str(created["product_id"])
             product = self._product(client, product_id)
             if product is not None:
@@ -311,14 +310,16 @@ class TikTokShopConnector(Connector, OAuthConnection, OrderImport, PushNotificat
     def publish_complete(self, *, credentials: Credentials, draft: ListingDraft, plan: PublishPlan,
                          created: CreatedListing, uploaded_images: dict[str, str],
                          attributes: Sequence[AttributeSpec] = ()) -> PublishResult:
-        """Nothing left to send (Create Product made every SKU): the SKU ids and the audit's state."""
+        """Nothing left to send (Create Product made every SKU): the SKU ids, the audit's state and the
+        warnings of the create answer (a field TikTok cleared), for the owner."""
         product = created.answer["product"]
         ids = mappers.sku_ids(created.answer["created"]) or mappers.sku_ids(product)
         state = mappers.review_state(str(product.get("status") or "PENDING"))
         return PublishResult(external_id=created.external_id,
                              variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
                              image_ids=dict(uploaded_images), review=state,
-                             review_reason=mappers.rejection_reason(product) if state == ReviewState.REJECTED else "")
+                             review_reason=mappers.rejection_reason(product) if state == ReviewState.REJECTED else "",
+                             warnings=mappers.warning_texts(created.answer.get("created") or {}))
 
     def update(self, *, credentials: Credentials, external_id: str, draft: ListingDraft,
                variant_ids_by_sku: dict[str, str], uploaded_images: dict[str, str],
@@ -337,6 +338,7 @@ class TikTokShopConnector(Connector, OAuthConnection, OrderImport, PushNotificat
         ids = mappers.sku_ids(product)
         status = str(product.get("status") or "")
         missing = [v.sku for v in draft.variants if v.sku not in ids]
+        warnings: tuple[str, ...] = ()
         if push_item or missing:
             uris = self._upload_images(client, draft, uploaded_images)
             warehouse = self._warehouse(client) if missing else ""
@@ -351,6 +353,8 @@ class TikTokShopConnector(Connector, OAuthConnection, OrderImport, PushNotificat
                                                          body=mappers.partial_edit_body(product, ours))
             except TikTokError as exc:
                 raise self._owner_error(exc) from exc
+            _log_warnings("edit", edited)
+            warnings = mappers.warning_texts(edited)  # R-edit answers as R-create, warnings included
             ids = mappers.sku_ids(edited) or ids
             if status in ("FAILED", "DRAFT"):
                 status = "PENDING"
@@ -358,7 +362,8 @@ class TikTokShopConnector(Connector, OAuthConnection, OrderImport, PushNotificat
         return PublishResult(external_id=external_id,
                              variant_ids_by_sku={v.sku: ids[v.sku] for v in draft.variants if v.sku in ids},
                              image_ids=dict(uploaded_images), calls=client.calls, review=state,
-                             review_reason=mappers.rejection_reason(product) if state == ReviewState.REJECTED else "")
+                             review_reason=mappers.rejection_reason(product) if state == ReviewState.REJECTED else "",
+                             warnings=warnings)
 
     def update_price_stock(self, *, credentials: Credentials, external_id: str,
                            updates: Sequence[PriceStockUpdate]) -> BatchOutcome:
@@ -578,3 +583,10 @@ class TikTokShopConnector(Connector, OAuthConnection, OrderImport, PushNotificat
         }
         return owner_error(marketplace="tiktok", code=exc.code, detail=detail, messages=messages,
                            fallback=_("TikTok Shop refused the product: %(detail)s"), request_id=exc.request_id)
+
+
+def _log_warnings(call: str, answer: dict) -> None:
+    """R-create / R-edit ``data.warnings``: logged for the operators too (the owner reads them on the listing)."""
+    for warning in (answer or {}).get("warnings") or []:
+        message = (warning or {}).get("message") if isinstance(warning, dict) else ""
+        logger.warning("tiktok %s product warning: %s", call, str(message or "")[:500])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import re
 import uuid
 from collections.abc import Sequence
 
@@ -28,8 +29,8 @@ from marketplace_connectors.base import (
 from marketplace_connectors.rules import ListingRules
 from marketplace_connectors.rules import validate as validate_rules
 
+from .._common import EPOCH, content_digest, has_variations, unix_time, variation_name, vnd
 from .._common import chunks as chunks  # mappers.chunks, as for every backend
-from .._common import content_digest, has_variations, unix_time, variation_name, vnd
 
 CURRENCY = "VND"
 # Sources: docs/marketplaces/tiktok.md, Create Product (R-create) for a Vietnamese local seller: title 25 to 255
@@ -94,7 +95,9 @@ DOCUMENT_KIND_NAMES = {
 WEBHOOK_ORDER_STATUS = 1
 WEBHOOK_PRODUCT_STATUS = 5
 WEBHOOK_SELLER_DEAUTHORIZED = 6  # G-wh6
+WEBHOOK_AUTHORIZATION_EXPIRING = 7  # G-wh7: sent 30 days before the authorisation ends, then daily
 WEBHOOK_PRODUCT_AUDIT = 37  # G-wh37: product audit status change
+AUTHORIZATION_WARNING_DAYS = 30  # G-wh7: the first type-7 webhook comes 30 days before the end
 
 
 def description_html(text: str) -> str:
@@ -414,8 +417,8 @@ def remote_order(order: dict) -> RemoteOrder:
 def push_events(payload: dict, *, raw_body: bytes) -> list[PushEvent]:
     """A verified webhook's events: type 1 (order status change: the order is read, its word never
     interpreted), types 5 and 37 (product status / audit status change: a prompt to read the audit decision)
-    and type 6 (seller deauthorisation); other types (7, the authorisation expiring within 30 days, among
-    them) are acknowledged as "other"."""
+    type 6 (seller deauthorisation) and type 7 (the authorisation ends within 30 days: "auth_expiring" with
+    its end); other types are acknowledged as "other"."""
     event_id = str(payload.get("tts_notification_id") or hashlib.sha256(raw_body).hexdigest())
     shop_id = str(payload.get("shop_id") or "")
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
@@ -434,7 +437,61 @@ def push_events(payload: dict, *, raw_body: bytes) -> list[PushEvent]:
                           if isinstance(data.get("audit"), dict) else "")]
     if kind == WEBHOOK_SELLER_DEAUTHORIZED:  # the seller removed the app: the shop must be reconnected
         return [PushEvent(shop_id=shop_id, kind="auth", event_id=event_id)]
+    if kind == WEBHOOK_AUTHORIZATION_EXPIRING:  # still working until expiration_time: the owner is told
+        return [PushEvent(shop_id=shop_id, kind="auth_expiring", event_id=event_id,
+                          expires_at=authorization_end(data, sent_at=payload.get("timestamp")))]
     return [PushEvent(shop_id=shop_id, kind="other", event_id=event_id)]
+
+
+def authorization_end(data: dict, *, sent_at: object) -> dt.datetime:
+    """When the authorisation ends, from a type-7 webhook: ``data.expiration_time`` (Unix seconds as a string,
+    G-wh7); a webhook without a readable one counts 30 days from when it was sent (or from now)."""
+    end = unix_time(data.get("expiration_time"))
+    if end > EPOCH:
+        return end
+    sent = unix_time(sent_at)
+    try:
+        return (sent if sent > EPOCH else dt.datetime.now(tz=dt.UTC)) + dt.timedelta(days=AUTHORIZATION_WARNING_DAYS)
+    except OverflowError:  # "sent" in the year 9999
+        return dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=AUTHORIZATION_WARNING_DAYS)
+
+
+#: R-create / R-edit ``data.warnings[].message``, as their sample says it: "The [brand_id]:123 field is
+#: incorrect and has been automatically cleared by the system. Reason: [Brand does not exist]. You can edit it
+#: later."
+CLEARED_FIELD_WARNING = re.compile(
+    r"The \[(?P<field>[^\]]+)\]:(?P<value>.*?) field is incorrect and has been automatically cleared by the "
+    r"system\. Reason: \[(?P<reason>[^\]]*)\]", re.DOTALL)
+
+
+def warning_texts(answer: dict) -> tuple[str, ...]:
+    """The warnings of a Create / Edit Product answer (``data.warnings[].message``, R-create, R-edit) in the
+    owner's language: a field TikTok cleared is named in the owner's words, with TikTok's reason; any other
+    warning is passed on in TikTok's words. Pure."""
+    texts = []
+    for warning in (answer or {}).get("warnings") or ():
+        message = str((warning or {}).get("message") or "").strip()[:500] if isinstance(warning, dict) else ""
+        if not message:
+            continue
+        cleared = CLEARED_FIELD_WARNING.search(message)
+        if cleared:
+            field = cleared["field"]
+            texts.append(_("TikTok Shop cleared %(field)s (%(value)s) from the listing: %(reason)s. Set it again "
+                           "in TikTok Shop's Seller Center if it is needed.") % {
+                "field": CLEARED_FIELD_NAMES.get(field, field),
+                "value": cleared["value"].strip(), "reason": cleared["reason"].strip()})
+        else:
+            texts.append(_("TikTok Shop warns: %(message)s") % {"message": message})
+    return tuple(texts)
+
+
+CLEARED_FIELD_NAMES = {
+    "brand_id": gettext_lazy("the brand"),
+    "product_attributes": gettext_lazy("a product attribute"),
+    "size_chart": gettext_lazy("the size chart"),
+    "video": gettext_lazy("the video"),
+    "delivery_option_ids": gettext_lazy("a delivery option"),
+}
 
 
 # --- validation --------------------------------------------------------------------------------------

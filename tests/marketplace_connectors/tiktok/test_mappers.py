@@ -1,5 +1,6 @@
 """Drafts to TikTok Shop payloads, statuses and orders to our plain data, and the documented rules. Pure."""
 
+import datetime as dt
 from dataclasses import replace
 
 from marketplace_connectors.backends.tiktok import mappers
@@ -97,3 +98,31 @@ def test_webhooks_become_events_with_a_stable_id():
     body = b'{"type":9}'
     [other] = mappers.push_events({"type": 9, "shop_id": "1"}, raw_body=body)
     assert other.kind == "other" and other.event_id == mappers.push_events({"type": 9}, raw_body=body)[0].event_id
+
+
+def test_create_and_edit_warnings_are_said_in_the_owners_words_and_others_passed_on():
+    # R-create / R-edit sample warning, a warning of another shape, and nothing usable
+    answer = {"warnings": [
+        {"message": "The [brand_id]:123 field is incorrect and has been automatically cleared by the system. "
+                    "Reason: [Brand does not exist]. You can edit it later."},
+        {"message": "The product will be reviewed again."}, {"message": ""}, "x", None]}
+    assert mappers.warning_texts(answer) == (
+        "TikTok Shop cleared the brand (123) from the listing: Brand does not exist. Set it again in TikTok Shop's "
+        "Seller Center if it is needed.",
+        "TikTok Shop warns: The product will be reviewed again.")
+    assert mappers.warning_texts({"product_id": "1"}) == ()
+
+
+def test_the_authorisation_expiry_webhook_says_when_it_ends():
+    body = b"{}"
+    [event] = mappers.push_events({"type": 7, "tts_notification_id": "7327112393057371910", "shop_id": "749",
+                                   "timestamp": 1627500000, "data": {"message": "Authorization of shop_id 749 is "
+                                   "expiring in 30 days.", "expiration_time": "1627587506"}}, raw_body=body)
+    assert (event.kind, event.shop_id, event.event_id) == ("auth_expiring", "749", "7327112393057371910")
+    assert event.expires_at.timestamp() == 1627587506
+    # without a readable expiration_time: 30 days after it was sent (G-wh7 sends the first one 30 days before)
+    [unreadable] = mappers.push_events({"type": 7, "shop_id": "749", "timestamp": 1627500000,
+                                        "data": {"expiration_time": "soon"}}, raw_body=body)
+    assert unreadable.expires_at.timestamp() == 1627500000 + 30 * 86_400
+    [far] = mappers.push_events({"type": 7, "shop_id": "749", "timestamp": 253402300799, "data": {}}, raw_body=body)
+    assert abs(far.expires_at - dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=30)) < dt.timedelta(minutes=1)

@@ -236,6 +236,37 @@ def test_o4_o5_webhooks_say_cancel_for_a_cancelled_order_and_type_6_when_the_sel
     assert api.call("GET", f"/product/{V}/categories")[1]["code"] == 36009004  # the token no longer works
 
 
+def test_o5_type_7_says_when_the_authorisation_ends_and_the_tokens_keep_working(api, sim):
+    receiver = PushReceiver()
+    try:
+        sim.push_url = receiver.url()
+        sim.warn_authorization_expiry(days=30)
+        sim.wait_for_deliveries()
+        [push] = [json.loads(r.body) for r in receiver.received]
+    finally:
+        receiver.stop()
+    # G-wh7: type 7, the shop, data.message and data.expiration_time (Unix seconds as a string)
+    assert push["type"] == 7 and push["shop_id"] == sim.shop().shop_id
+    assert int(push["data"]["expiration_time"]) - push["timestamp"] == 30 * 86_400
+    assert "is expiring in 30 days" in push["data"]["message"]
+    assert api.call("GET", f"/product/{V}/categories")[1]["code"] == 0  # still authorised until then
+
+
+def test_e8_an_edit_naming_a_brand_the_shop_no_longer_has_clears_it_with_a_warning(api, sim):
+    # R-edit answers data.warnings as R-create does (its sample: a brand_id cleared by the system)
+    product_id, sku_ids, body = two_sku_product(api)
+    sim.brands.discard("7082427311584347905")
+    edit = {**body, "skus": [{**sku, "id": sku_id} for sku, sku_id in zip(body["skus"], sku_ids, strict=True)]}
+
+    answer = api.call("PUT", f"{PRODUCTS}/{product_id}", body=edit)[1]
+
+    assert answer["code"] == 0
+    assert answer["data"]["warnings"] == [{"message": "The [brand_id]:7082427311584347905 field is incorrect and has "
+                                                      "been automatically cleared by the system. Reason: [Brand does "
+                                                      "not exist]. You can edit it later."}]
+    assert "brand" not in get(api, product_id)
+
+
 def test_c11_a_retired_version_is_36009014_and_an_unknown_path_36009009(api):
     # G-versions: a path served under another version segment names a retired (or unknown) version
     assert api.call("GET", "/product/202201/categories")[1]["code"] == 36009014
