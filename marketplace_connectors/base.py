@@ -16,6 +16,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 
 from .errors import ListingGone
 
@@ -337,6 +338,10 @@ class Connector(abc.ABC):
     #: What the owner must know this marketplace's API does not let us do for them (lazy translated strings),
     #: shown on the shop's listings page so the platform never seems to sync what it cannot.
     owner_notes: tuple = ()
+    #: The marketplace's own order status words (``RemoteOrder.marketplace_status``) that tell the owner more
+    #: than our status does, with the note shown next to such an order on the orders pages (lazy translated;
+    #: Tiki: an order it has not confirmed yet). Empty: our status says it all.
+    order_status_notes: Mapping[str, object] = MappingProxyType({})
     #: True when ``delist`` can only hide the listing (the marketplace's API cannot delete it): publishing a
     #: delisted product again then shows the same listing instead of creating a second one.
     delist_hides: bool = False

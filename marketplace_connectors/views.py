@@ -478,8 +478,10 @@ def order_list(request):
     orders = selectors.order_list(business=request.business, marketplace=filters.get("marketplace", ""),
                                   status=filters.get("status", ""), oversold=bool(filters.get("oversold")))
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    notes = {c.code: c.order_status_notes for c in connector_list()}
     for order in page.object_list:
         order.marketplace_name = codes.get(order.marketplace, order.marketplace)
+        order.status_note = notes.get(order.marketplace, {}).get(order.marketplace_status, "")
     return render(request, "marketplace_connectors/order_list.html", {
         "form": form, "page": page, "orders": page.object_list,
         "oversold_count": selectors.order_oversold_count(business=request.business),
@@ -491,10 +493,12 @@ def order_list(request):
 @require_GET
 def order_detail(request, order_id: int):
     order = selectors.order_get(business=request.business, order_id=order_id)
+    connector = next((c for c in connector_list() if c.code == order.marketplace), None)
     return render(request, "marketplace_connectors/order_detail.html", {
         "order": order, "lines": order.lines.select_related("variant", "variant__product"),
         "history": order.status_changes.all(),
-        "marketplace_name": {c.code: c.display_name for c in connector_list()}.get(order.marketplace, order.marketplace),
+        "marketplace_name": connector.display_name if connector else order.marketplace,
+        "status_note": connector.order_status_notes.get(order.marketplace_status, "") if connector else "",
     })
 
 

@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Sequence
+from types import MappingProxyType
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -81,6 +82,10 @@ class TikiConnector(Connector, OAuthConnection, OrderImport, ListingReview):
     code = "tiki"
     display_name = gettext_lazy("Tiki")
     delist_hides = True  # Tiki's API cannot delete a product (see delist)
+    #: G-listorders: only orders that reach ``queueing`` are "Tiki Accepted"; ``waiting_payment`` and
+    #: ``processing`` (and ``payment_review``, which comes before ``queueing`` too: G-status) are not yet.
+    #: They hold stock all the same (an order may still go ahead); the owner sees they are not confirmed.
+    order_status_notes = MappingProxyType(dict.fromkeys(mappers.NOT_CONFIRMED_STATUSES, mappers.NOT_CONFIRMED_BY_TIKI))
     owner_notes = (
         gettext_lazy("Once Tiki has approved a product, changes to its name, description or photos are not sent "
                      "to Tiki: Tiki reviews those again, so make them in Tiki Seller Center. Price and stock are "

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace_connectors.base import (
     AttributeSpec,
@@ -100,6 +101,10 @@ REVIEW_STATES = {
 
 # Tiki order statuses (TIKI Theory V2, Order Status) -> ours. Orders before "queueing" are not yet accepted
 # by Tiki but hold stock all the same (an unpaid order keeps its items reserved).
+#: Order statuses before ``queueing``: Tiki has not accepted the order yet (G-listorders)
+NOT_CONFIRMED_STATUSES = ("waiting_payment", "payment_review", "processing")
+NOT_CONFIRMED_BY_TIKI = gettext_lazy("not yet confirmed by Tiki")
+
 ORDER_STATUSES = {
     "waiting_payment": OrderStatus.UNPAID, "payment_review": OrderStatus.UNPAID, "processing": OrderStatus.UNPAID,
     "queueing": OrderStatus.PENDING, "paid": OrderStatus.PENDING, "holded": OrderStatus.PENDING,

@@ -4,6 +4,7 @@ owner sees, never a success; order lines are matched by Tiki's product id throug
 so an empty seller code still takes the stock."""
 
 import pytest
+from django.urls import reverse
 
 from marketplace_connectors import sync
 from marketplace_connectors.backends.tiki.client import IntegrationPaused
@@ -19,7 +20,7 @@ from marketplace_connectors.models import (
 )
 from sme.catalog.models import Variant
 
-from ..factories import AccountFactory, make_product
+from ..factories import AccountFactory, make_product, owner_membership
 from .conftest import REDIRECT, SELLER
 from .factories import draft
 from .test_connector import live
@@ -159,8 +160,19 @@ def test_stock_waits_and_the_owner_is_told_when_only_a_returns_warehouse_is_acti
     assert tiki.products[int(first)].quantity == before and tiki.products[int(first)].price == 61_000
 
 
+def order_status_shown(client, order) -> tuple[str, str]:
+    """The status cell of the order's row on the orders page and the status on its own page, as text."""
+    html = client.get(reverse("marketplaces:order_list"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    row = html[html.index(f'data-order="{order.external_id}"'):]
+    row = row[:row.index("</tr>")]
+    cell = row[row.index("order-status-"):]
+    detail = client.get(reverse("marketplaces:order_detail", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    status = detail[detail.index("order-status-"):]
+    return cell, status[:status.index("</dd>")]
+
+
 @pytest.mark.parametrize("not_accepted", ["waiting_payment", "processing"])
-def test_an_order_tiki_has_not_accepted_holds_stock_until_it_is_cancelled(tiki, connector, creds, not_accepted):
+def test_an_order_tiki_has_not_accepted_holds_stock_until_it_is_cancelled(tiki, connector, creds, not_accepted, client):
     # given a product live on Tiki, bound to our catalog's variants
     account = AccountFactory(marketplace="tiki", external_shop_id=SELLER)
     account.set_tokens(access_token=creds.access_token, refresh_token=creds.refresh_token)
@@ -181,6 +193,16 @@ def test_an_order_tiki_has_not_accepted_holds_stock_until_it_is_cancelled(tiki, 
     order = Order.objects.get(account=account, external_id=code)
     assert (order.status, order.marketplace_status) == (OrderStatus.UNPAID, not_accepted)
     assert order.lines.get().stock_held == 4 and Variant.objects.get(sku="GAO-0001-1").stock == 16
+    # and the owner reads on the orders page and the order's page that Tiki has not confirmed it yet
+    client.force_login(owner_membership(account.business).user)
+    assert all("chưa được Tiki xác nhận" in shown for shown in order_status_shown(client, order))
+
+    # when Tiki accepts it (queueing), the label goes
+    tiki.set_order_status(order_id=code, status="queueing")
+    sync.orders_import(account_id=account.pk)
+    order.refresh_from_db()
+    assert order.marketplace_status == "queueing"
+    assert not any("chưa được Tiki xác nhận" in shown for shown in order_status_shown(client, order))
 
     # and when Tiki cancels it, the stock comes back
     tiki.set_order_status(order_id=code, status="canceled")
