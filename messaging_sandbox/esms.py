@@ -15,6 +15,13 @@ each answered HTTP 200 with ``{"CodeResult": <code>, "CountRegenerate": 0, "Erro
 
 An accepted message (``Sandbox`` "1" aside: checked, answered, not recorded) is recorded in ``sent`` and
 answered ``{"CodeResult": "100", "CountRegenerate": 0, "SMSID": ...}``. ``/sandbox/sent`` lists them.
+
+``GET /MainService.svc/json/GetSendStatus?RefId=&ApiKey=&SecretKey=`` (E-status) answers a recorded message's
+delivery: ``{"CodeResponse": "100", "SMSID", "SendFailed", "SendStatus", "SendSuccess", "TotalPrice",
+"TotalReceiver", "TotalSent"}``, SendStatus 5 with SendSuccess 1 (delivered) or, for a number in
+``undelivered`` (a test setting), SendFailed 1; while ``reports_pending`` is on, SendStatus 7 (sent to the
+telco, waiting for its report). Wrong keys: ``{"CodeResponse": "101", "SMSID"}``. An SMSID it does not know,
+or sent more than 7 days ago (its clock), gets the service's plain-text 400 (U: eSMS documents no answer).
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from marketplace_sandbox.exchange import Request, Response
 from .recorded import SENT_PATH, SentMessage, sent_page
 
 SEND_PATH = "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+STATUS_PATH = "/MainService.svc/json/GetSendStatus"
+STATUS_DAYS = 7  # E-status: the messages of the last 7 days
+PRICE = 850  # E-status's example TotalPrice for one customer-care SMS
 PHONE = re.compile(r"^(84|0)[35789]\d{8}$")
 ERRORS = {  # E-errors: code -> eSMS's wording
     "99": "The phone number is blocked in the system",
@@ -63,6 +73,9 @@ class EsmsSimulator(SimulatorServer):
         self.blocked = set(blocked)
         self.request_ids: set[str] = set()
         self.sent: list[SentMessage] = []
+        self.undelivered: set[str] = set()
+        self.reports_pending = False
+        self.callback_urls: dict[str, str] = {}  # SMSID -> the CallbackUrl its request gave
         self._ids = itertools.count(1)
 
     def faultable(self, request: Request) -> bool:
@@ -77,6 +90,9 @@ class EsmsSimulator(SimulatorServer):
                 messages = list(self.sent)
             return sent_page(provider=self.display_name, brand_color=self.brand_color, messages=messages,
                              lang=request.param("lang"))
+        if request.path == STATUS_PATH and request.method == "GET":
+            with self.lock:
+                return self._status(request)
         if request.path != SEND_PATH or request.method != "POST":
             return Response(status=404, body=b"Endpoint not found.", content_type="text/plain; charset=utf-8")
         try:
@@ -120,7 +136,23 @@ class EsmsSimulator(SimulatorServer):
         sms_id = f"{next(self._ids):031x}"
         self.sent.append(SentMessage(provider_message_id=sms_id, phone=phone, tracking_id=request_id, at=self.now(),
                                      text=content))
+        if body.get("CallbackUrl"):
+            self.callback_urls[sms_id] = body["CallbackUrl"]
         return "100", sms_id
+
+    def _status(self, request: Request) -> Response:
+        ref_id = request.param("RefId")
+        if request.param("ApiKey") != self.api_key or request.param("SecretKey") != self.secret_key:
+            return Response.json({"CodeResponse": "101", "SMSID": ref_id}, code="101")
+        message = next((m for m in self.sent if m.provider_message_id == ref_id), None)
+        if message is None or message.at < self.now() - STATUS_DAYS * 24 * 3600:
+            return Response(status=400, body=b"The server encountered an error processing the request.",
+                            content_type="text/plain; charset=utf-8")  # U
+        failed = not self.reports_pending and message.phone in self.undelivered
+        succeeded = not self.reports_pending and not failed
+        return Response.json({"CodeResponse": "100", "SMSID": ref_id, "SendFailed": int(failed),
+                              "SendStatus": 7 if self.reports_pending else 5, "SendSuccess": int(succeeded),
+                              "TotalPrice": PRICE if succeeded else 0, "TotalReceiver": 1, "TotalSent": 1})
 
 
 def _template_pattern(template: str) -> re.Pattern:

@@ -107,6 +107,15 @@ FINAL_STATES = (MessageState.SENT, MessageState.FAILED, MessageState.IN_DOUBT, M
                 MessageState.OPTED_OUT, MessageState.COOLING_DOWN, MessageState.CANCELLED)
 
 
+class DeliveryStatus(models.TextChoices):
+    """What the provider's delivery report says (SMS through eSMS: ``messaging.esms.Delivery``)."""
+
+    UNKNOWN = "", _("No delivery report")
+    PENDING = "pending", _("Waiting for the delivery report")
+    DELIVERED = "delivered", _("Delivered to the phone")
+    UNDELIVERED = "undelivered", _("Not delivered")
+
+
 class Message(models.Model):
     """One invitation to one business on one channel, with its personal link's life (opened, used).
 
@@ -126,6 +135,11 @@ class Message(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
+    # The provider's id of the message (eSMS SMSID, ZNS msg_id), and what its delivery report said.
+    provider_message_id = models.CharField(max_length=64, blank=True)
+    delivery_status = models.CharField(_("delivery"), max_length=12, choices=DeliveryStatus.choices, blank=True,
+                                       default=DeliveryStatus.UNKNOWN)
+    delivery_checked_at = models.DateTimeField(null=True, blank=True)
     link_opened_at = models.DateTimeField(_("link opened at"), null=True, blank=True)
     link_used_at = models.DateTimeField(_("link used at"), null=True, blank=True)
     link_used_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -141,10 +155,16 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["campaign", "id"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "target", "channel"],
-                                               name="uniq_outreach_message_target_channel")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target", "channel"],
+                                    name="uniq_outreach_message_target_channel"),
+            models.UniqueConstraint(fields=["channel", "provider_message_id"],
+                                    condition=~models.Q(provider_message_id=""),
+                                    name="uniq_outreach_message_provider_id"),
+        ]
         indexes = [
             models.Index(fields=["channel", "state"], name="outreach_message_channel_state"),
+            models.Index(fields=["channel", "delivery_status", "sent_at"], name="outreach_message_delivery"),
             models.Index(fields=["identifier", "sent_at"], name="outreach_message_ident_sent"),
         ]
 

@@ -26,7 +26,7 @@ from cms.choices import Milestone
 from cms.milestones import milestones_evaluate
 from sme.businesses.models import AdministrativeUnit, Business, OwnershipStatus
 
-from .models import Campaign, CampaignTarget, Channel, LetterPrintJob, Message, MessageState
+from .models import Campaign, CampaignTarget, Channel, DeliveryStatus, LetterPrintJob, Message, MessageState
 from .selection import Selection, selection_members
 from .services import province_code
 
@@ -114,6 +114,14 @@ def campaign_progress(*, campaign: Campaign) -> Progress:
     counts = dict(Message.objects.filter(campaign=campaign).order_by().values("state")
                   .annotate(n=Count("pk")).values_list("state", "n"))
     return Progress(total=sum(counts.values()), by_state=counts)
+
+
+def campaign_sms_delivery(*, campaign: Campaign) -> list[tuple[str, str, int]]:
+    """The delivery reports of the campaign's sent SMS: (status, label, count) for each status some have,
+    in the order of ``DeliveryStatus``; empty when the campaign sent no SMS."""
+    counts = dict(Message.objects.filter(campaign=campaign, channel=Channel.SMS, state=MessageState.SENT)
+                  .order_by().values("delivery_status").annotate(n=Count("pk")).values_list("delivery_status", "n"))
+    return [(status, str(label), counts[status]) for status, label in DeliveryStatus.choices if counts.get(status)]
 
 
 def campaign_messages(*, campaign: Campaign, state: str = "") -> QuerySet[Message]:

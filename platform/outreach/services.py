@@ -40,13 +40,21 @@ from sme.businesses.ownership import ownership_confirm_by_register_link
 from sme.jobs import task_enqueue
 
 from .letters import Letter, LetterError, write_letters
-from .messaging import AmbiguousSendError, PermanentSendError, RetryableSendError, provider_for
+from .messaging import (
+    AmbiguousSendError,
+    PermanentSendError,
+    ProviderNotConfigured,
+    RetryableSendError,
+    SendResult,
+    provider_for,
+)
 from .models import (
     LETTER_JOB_ACTIVE,
     Campaign,
     CampaignStatus,
     CampaignTarget,
     Channel,
+    DeliveryStatus,
     LetterJobStatus,
     LetterPrintJob,
     Message,
@@ -485,6 +493,20 @@ def _phone_text(message: Message) -> str:
             "opt_out": opt_out_url(message=message)}).strip()
 
 
+def _provider_id_record(*, message: Message, result: SendResult) -> None:
+    """Keep the provider's id of a message it accepted (its delivery report is asked by it)."""
+    if not result.provider_message_id:
+        return
+    try:
+        with transaction.atomic():
+            Message.objects.filter(pk=message.pk).update(provider_message_id=result.provider_message_id[:64],
+                                                         delivery_status=DeliveryStatus.PENDING)
+    except IntegrityError:
+        # The provider gave an id it gave another message (uniq_outreach_message_provider_id): the message
+        # was sent all the same; only its delivery report cannot be told apart.
+        pass
+
+
 def zalo_deliver(message: Message) -> None:
     """The invitation as the Official Account's approved ZNS template, with the links as its parameters."""
     ward = AdministrativeUnit.objects.current().filter(code=message.target.ward_key).values_list(
@@ -496,8 +518,63 @@ def zalo_deliver(message: Message) -> None:
 
 def sms_deliver(message: Message) -> None:
     """The invitation as a brandname SMS: one line, the personal link and the opt-out link."""
-    provider_for(Channel.SMS).send(phone=message.address, tracking_id=f"outreach-{message.pk}",
-                                   text=_phone_text(message))
+    result = provider_for(Channel.SMS).send(phone=message.address, tracking_id=f"outreach-{message.pk}",
+                                            text=_phone_text(message))
+    _provider_id_record(message=message, result=result)
+
+
+# How long eSMS keeps a message's status (E-status: the last 7 days).
+SMS_REPORT_DAYS = 7
+SMS_REPORT_BATCH = 200
+
+
+def sms_delivery_check(*, message: Message) -> str:
+    """Ask eSMS whether ``message`` (an SMS it accepted) reached the phone and record the answer on it.
+    Returns its delivery status. Idempotent; a message without an SMSID or already delivered or not is left
+    as it is. Raises what ``EsmsSmsProvider.delivery_report`` raises."""
+    if (message.channel != Channel.SMS or not message.provider_message_id
+            or message.delivery_status not in (DeliveryStatus.UNKNOWN, DeliveryStatus.PENDING)):
+        return message.delivery_status
+    report = provider_for(Channel.SMS).delivery_report(provider_message_id=message.provider_message_id)
+    Message.objects.filter(pk=message.pk, delivery_status__in=(DeliveryStatus.UNKNOWN, DeliveryStatus.PENDING)
+                           ).update(delivery_status=report.status, delivery_checked_at=timezone.now(),
+                                    updated_at=timezone.now())
+    message.delivery_status = report.status
+    return report.status
+
+
+def sms_deliveries_poll(*, now: datetime.datetime | None = None) -> int:
+    """Every few minutes: the SMS sent in eSMS's 7 days whose delivery report has not come are asked about,
+    oldest check first. Stops at the first retryable error (eSMS busy: the next run goes on) or when eSMS
+    refuses the credentials. Returns how many reports were final."""
+    now = now or timezone.now()
+    waiting = (Message.objects.filter(channel=Channel.SMS, state=MessageState.SENT,
+                                      delivery_status=DeliveryStatus.PENDING,
+                                      sent_at__gte=now - datetime.timedelta(days=SMS_REPORT_DAYS))
+               .exclude(provider_message_id="").order_by(F("delivery_checked_at").asc(nulls_first=True), "id"))
+    final = 0
+    for message in waiting[:SMS_REPORT_BATCH]:
+        try:
+            status = sms_delivery_check(message=message)
+        except (RetryableSendError, ProviderNotConfigured):
+            break
+        except PermanentSendError:
+            Message.objects.filter(pk=message.pk).update(delivery_checked_at=timezone.now())
+            continue
+        final += status != DeliveryStatus.PENDING
+    return final
+
+
+def sms_delivery_callback(*, provider_message_id: str) -> int | None:
+    """eSMS called back about ``provider_message_id`` (E-callback). The call is not signed, so what it says
+    is not believed: the message it names, if it is ours and waiting, gets its report asked from eSMS
+    (``outreach.tasks.sms_delivery_check_task``). Returns the message's id, or None (nothing happens)."""
+    message_id = (Message.objects.filter(channel=Channel.SMS, provider_message_id=provider_message_id[:64],
+                                         delivery_status=DeliveryStatus.PENDING)
+                   .values_list("pk", flat=True).first() if provider_message_id else None)
+    if message_id is not None:
+        task_enqueue("outreach.tasks.sms_delivery_check_task", message_id)
+    return message_id
 
 
 DELIVERERS: dict[str, Callable[[Message], None]] = {Channel.EMAIL: email_deliver, Channel.ZALO: zalo_deliver,

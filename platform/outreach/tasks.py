@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from .messaging import RetryableSendError
+from .models import Message
 from .services import (
     SENT_BY_WORKERS,
     campaign_queue,
@@ -11,6 +13,8 @@ from .services import (
     letter_pdfs_sweep,
     messages_mark_in_doubt,
     sending_hours_allow,
+    sms_deliveries_poll,
+    sms_delivery_check,
 )
 
 
@@ -56,3 +60,18 @@ def letter_job_run_task(job_id: int) -> None:
 def letter_pdfs_sweep_task() -> None:
     """Hourly: delete the letter PDFs printed more than OUTREACH_LETTER_RETENTION_DAYS ago."""
     letter_pdfs_sweep()
+
+
+@shared_task
+def sms_deliveries_poll_task() -> None:
+    """Every 10 minutes: ask eSMS for the delivery reports that have not come (services.sms_deliveries_poll)."""
+    sms_deliveries_poll()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(RetryableSendError,), retry_backoff=True,
+             retry_jitter=True, max_retries=5)
+def sms_delivery_check_task(self, message_id: int) -> None:
+    """Ask eSMS for one message's delivery report (after eSMS called back about it). Idempotent."""
+    message = Message.objects.filter(pk=message_id).first()
+    if message is not None:
+        sms_delivery_check(message=message)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("i/<str:token>/", views.invitation, name="invitation"),
     path("i/<str:token>/register/", views.invitation_register, name="invitation_register"),
     path("stop/<str:token>/", views.opt_out, name="opt_out"),
+    path("esms/delivery/", views.esms_delivery_callback, name="esms_delivery_callback"),
     path("api/v1/campaigns", api.campaign_list_view, name="api_campaigns"),
     # <str:>: an id that is not a number still gets the API's JSON answer, not the site's HTML 404 page
     path("api/v1/campaigns/<str:campaign_id>/funnel", api.campaign_funnel_view, name="api_campaign_funnel"),

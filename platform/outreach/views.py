@@ -95,6 +95,7 @@ def campaign_detail(request, pk: int):
         context["letters_waiting"] = selectors.campaign_messages(
             campaign=campaign, state=MessageState.QUEUED).filter(channel=Channel.LETTER).count()
         context["letter_job"] = selectors.letter_job_latest(campaign=campaign)
+        context["sms_delivery"] = selectors.campaign_sms_delivery(campaign=campaign)
     return render(request, "outreach/campaign_detail.html", context)
 
 
@@ -363,3 +364,15 @@ def opt_out(request, token: str):
     except services.LinkInvalid as exc:
         return _link_error(request, exc.code)
     return render(request, "outreach/opt_out.html", {"done": False, "site_url": settings.SITE_URL})
+
+
+# --- Providers' callbacks ---------------------------------------------------------------------------------
+
+
+@require_GET
+def esms_delivery_callback(request):
+    """eSMS's delivery callback (a GET with ``SMSID`` and the status, unsigned). Nothing in it is believed:
+    the message it names gets its report asked from eSMS. Always "OK": an unknown id tells the caller
+    nothing, and eSMS stops retrying."""
+    services.sms_delivery_callback(provider_message_id=request.GET.get("SMSID", ""))
+    return HttpResponse("OK", content_type="text/plain")

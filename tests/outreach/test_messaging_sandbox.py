@@ -4,7 +4,9 @@ over HTTP as the provider's own clients would, not through our client."""
 import pytest
 import requests
 
+from messaging_sandbox.esms import SANDBOX_API_KEY, SANDBOX_BRANDNAME, SANDBOX_SECRET_KEY
 from messaging_sandbox.esms import SEND_PATH as ESMS_PATH
+from messaging_sandbox.esms import STATUS_PATH as ESMS_STATUS_PATH
 from messaging_sandbox.sandbox import esms_sandbox, zalo_sandbox
 from messaging_sandbox.zalo import (
     SANDBOX_ACCESS_TOKEN,
@@ -239,3 +241,40 @@ def test_zalo_access_token_expires_after_its_lifetime_and_refresh_token_after_th
     # and a refresh token older than three months is refused
     zns.advance(90 * 24 * 3600)
     assert zalo_refresh(zns).json()["error"] == -14020
+
+
+# --- eSMS delivery status (E-status) ----------------------------------------------------------------------
+
+
+def esms_status(sim, sms_id, api_key=SANDBOX_API_KEY):
+    return requests.get(sim.url + ESMS_STATUS_PATH, params={"RefId": sms_id, "ApiKey": api_key,
+                                                           "SecretKey": SANDBOX_SECRET_KEY}, timeout=5)
+
+
+def esms_send(sim, phone="0901234567"):
+    body = {"ApiKey": SANDBOX_API_KEY, "SecretKey": SANDBOX_SECRET_KEY, "Phone": phone, "SmsType": "2",
+            "Brandname": SANDBOX_BRANDNAME, "Content": "DONGTHAP moi Co so A dang ky ban hang truc tuyen: x",
+            "RequestId": f"r-{phone}"}
+    return requests.post(sim.url + ESMS_PATH, json=body, timeout=5).json()["SMSID"]
+
+
+def test_esms_status_reports_a_delivered_and_an_undelivered_message(esms):
+    # given
+    esms.undelivered.add("0912345678")
+    delivered, failed = esms_send(esms), esms_send(esms, "0912345678")
+    # when
+    ok, ko = esms_status(esms, delivered).json(), esms_status(esms, failed).json()
+    # then: the documented fields
+    assert ok == {"CodeResponse": "100", "SMSID": delivered, "SendFailed": 0, "SendStatus": 5, "SendSuccess": 1,
+                  "TotalPrice": 850, "TotalReceiver": 1, "TotalSent": 1}
+    assert (ko["SendStatus"], ko["SendSuccess"], ko["SendFailed"]) == (5, 0, 1)
+
+
+def test_esms_status_waiting_for_the_telco_wrong_keys_and_unknown_ids(esms):
+    sms_id = esms_send(esms)
+    esms.reports_pending = True
+    assert esms_status(esms, sms_id).json()["SendStatus"] == 7
+    assert esms_status(esms, sms_id, api_key="WRONG").json() == {"CodeResponse": "101", "SMSID": sms_id}
+    assert esms_status(esms, "unknown").status_code == 400
+    esms.advance(8 * 24 * 3600)  # eSMS keeps the last 7 days
+    assert esms_status(esms, sms_id).status_code == 400

@@ -312,6 +312,7 @@ CELERY_BEAT_SCHEDULE = {
     "marketplace-requeue-stale": {"task": "marketplace_connectors.tasks.listings_requeue_stale_task", "schedule": 300.0},
     "billing-grace-expired": {"task": "sme.billing.tasks.billing_grace_expired_task", "schedule": 3600.0},
     "imports-uploads-sweep": {"task": "sme.imports.tasks.import_uploads_sweep_task", "schedule": 3600.0},
+    "outreach-sms-deliveries-poll": {"task": "outreach.tasks.sms_deliveries_poll_task", "schedule": 600.0},
     "outreach-letter-pdfs-sweep": {"task": "outreach.tasks.letter_pdfs_sweep_task", "schedule": 3600.0},
     "ownership-documents-expire": {"task": "sme.businesses.tasks.ownership_documents_expire_task",
                                    "schedule": 3600.0},

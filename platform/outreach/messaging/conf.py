@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "OUTREACH_ESMS_API_KEY": env.str("OUTREACH_ESMS_API_KEY", default=""),
     "OUTREACH_ESMS_SECRET_KEY": env.str("OUTREACH_ESMS_SECRET_KEY", default=""),
     "OUTREACH_ESMS_BRANDNAME": env.str("OUTREACH_ESMS_BRANDNAME", default=""),
+    # E-callback: where eSMS calls back when a message's delivery status is known (our public
+    # /outreach/esms/delivery/ address); empty: no callback, the delivery reports are polled only.
+    "OUTREACH_ESMS_CALLBACK_URL": env.str("OUTREACH_ESMS_CALLBACK_URL", default=""),
 }
 
 

@@ -31,11 +31,19 @@ def post_form(*, provider: str, name: str, url: str, fields: Mapping[str, str], 
                  headers={"Content-Type": "application/x-www-form-urlencoded", **headers})
 
 
+def get_json(*, provider: str, name: str, url: str, params: Mapping[str, str],
+             session: requests.Session | None = None) -> requests.Response:
+    """GET ``url`` with the query ``params``; errors as ``post_json`` (a read asks nothing to be sent, so an
+    unanswered one is only retryable for the caller)."""
+    return _post(provider=provider, name=name, url=url, session=session, method="GET", params=dict(params),
+                 headers={"Accept": "application/json"})
+
+
 def _post(*, provider: str, name: str, url: str, session: requests.Session | None, headers: dict,
-          **body: Any) -> requests.Response:
+          method: str = "POST", **body: Any) -> requests.Response:
     session = session or session_create(marketplace=provider)
     try:
-        return session.post(url, headers=headers, **body)
+        return session.request(method, url, headers=headers, **body)
     except DestinationRefused as exc:
         raise ProviderNotConfigured(f"Địa chỉ API của {name} không dùng được ({exc.reason}).",
                                     code="address_refused", provider=provider) from exc
