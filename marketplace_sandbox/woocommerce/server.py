@@ -6,7 +6,9 @@ What it enforces, as a real shop does:
   cannot write) or a WordPress user with an Application Password (every route). Failures answer 401 in
   WordPress's envelope ``{code, message, data: {status}}``: ``woocommerce_rest_authentication_error`` for a
   wrong key, ``woocommerce_rest_cannot_view``/``_create``/``_edit``/``_delete`` without credentials,
-  ``rest_cannot_create`` when consumer keys try the media library. (A real shop takes Basic only over
+  WordPress's own refusal when consumer keys try the media library (WooCommerce authenticates its keys on
+  ``wc/`` routes only): ``invalid_username`` while the site has Application Passwords in use, else
+  ``rest_cannot_create`` (docs/marketplaces/woocommerce.md M1). (A real shop takes Basic only over
   HTTPS; the simulator, on loopback, plays a shop behind a TLS proxy unless ``https=False``, where Basic
   credentials are ignored as on a plain-HTTP shop.)
 - products: ``simple`` and ``variable`` with local attributes and variations; SKUs unique across products
@@ -72,8 +74,9 @@ class WooCommerceSimulator(WooOrders, WooProducts, SimulatorServer):
         self.weight_unit, self.dimension_unit = "kg", "cm"
         #: consumer key -> (secret, permission "read" | "write" | "read_write")
         self.consumer_keys = dict(consumer_keys or {SANDBOX_CONSUMER_KEY: (SANDBOX_CONSUMER_SECRET, "read_write")})
-        #: WordPress user -> Application Password
-        self.app_passwords = dict(app_passwords or {SANDBOX_USERNAME: SANDBOX_APP_PASSWORD})
+        #: WordPress user -> Application Password; empty: no user of the site has one (Application Passwords
+        #: are not "in use", so WordPress never reads Basic credentials as a user name and password)
+        self.app_passwords = dict({SANDBOX_USERNAME: SANDBOX_APP_PASSWORD} if app_passwords is None else app_passwords)
         self.media_accepts_consumer_keys = media_accepts_consumer_keys
         #: WordPress users whose role lacks the upload_files capability (a Contributor, a Subscriber)
         self.users_without_upload: set[str] = set()
@@ -148,7 +151,13 @@ class WooCommerceSimulator(WooOrders, WooProducts, SimulatorServer):
                 raise WpError("rest_cannot_create", "Sorry, you are not allowed to upload media on this site.", 400)
             return
         if not wc_route and not self.media_accepts_consumer_keys:
-            # WooCommerce authenticates its keys on /wc/ routes only: WordPress sees no user here.
+            # WooCommerce authenticates its keys on wc/ routes only (S-auth is_request_to_rest_api), so WordPress
+            # answers. With Application Passwords in use on the site (WP_Application_Passwords::is_in_use), its
+            # check reads the Basic user name, a consumer key, as a user name: no such user, 401 (U-apppw);
+            # otherwise the request is unauthenticated and the attachments controller refuses it (S-media).
+            if self.app_passwords:
+                raise WpError("invalid_username",
+                              "<strong>Error</strong>: Unknown username. Check again or try your email address.", 401)
             raise WpError("rest_cannot_create", "Sorry, you are not allowed to create posts as this user.", 401)
         if user not in self.consumer_keys:
             # S-auth perform_basic_authentication: an unknown key is no error of its own; the request goes on

@@ -21,12 +21,23 @@ def upload(shop, *, auth=(USER, APP_PASSWORD), headers=None, body=None):
                          timeout=5)
 
 
-def test_m1_m2_m3_m5_media_uploads_as_wordpress_answers_them():
-    with WooCommerceSimulator() as shop:
-        # M1: a consumer key is no WordPress user on /wp/v2/
+def test_m1_consumer_keys_on_a_site_without_application_passwords_are_no_user_at_all():
+    # WooCommerce authenticates keys on wc/ routes only (S-auth); nobody on this site has an Application
+    # Password, so WordPress reads no credentials and the attachments controller refuses (S-media)
+    with WooCommerceSimulator(app_passwords={}) as shop:
         keys = upload(shop, auth=(CK, CS))
         assert (keys.status_code, keys.json()["code"]) == (401, "rest_cannot_create")
         assert keys.json()["message"] == "Sorry, you are not allowed to create posts as this user."
+        assert shop.media == {}
+
+
+def test_m1_m2_m3_m5_media_uploads_as_wordpress_answers_them():
+    with WooCommerceSimulator() as shop:
+        # M1: a consumer key is no WordPress user on /wp/v2/; with Application Passwords in use on the site,
+        # WordPress reads the key as a user name (U-apppw)
+        keys = upload(shop, auth=(CK, CS))
+        assert (keys.status_code, keys.json()["code"]) == (401, "invalid_username")
+        assert keys.json()["message"] == "<strong>Error</strong>: Unknown username. Check again or try your email address."
         # M3: each missing part of the upload has its own code
         assert upload(shop, body=b"").json()["code"] == "rest_upload_no_data"
         no_disposition = upload(shop, headers={"Content-Type": "image/png"})
