@@ -8,7 +8,8 @@ What it enforces, as a real shop does:
   wrong key, ``woocommerce_rest_cannot_view``/``_create``/``_edit``/``_delete`` without credentials,
   WordPress's own refusal when consumer keys try the media library (WooCommerce authenticates its keys on
   ``wc/`` routes only): ``invalid_username`` while the site has Application Passwords in use, else
-  ``rest_cannot_create`` (docs/marketplaces/woocommerce.md M1). (A real shop takes Basic only over
+  ``rest_cannot_create`` (docs/marketplaces/woocommerce.md M1); a WordPress user's wrong Application Password
+  on any route, the media library included: ``incorrect_password`` (M6). (A real shop takes Basic only over
   HTTPS; the simulator, on loopback, plays a shop behind a TLS proxy unless ``https=False``, where Basic
   credentials are ignored as on a plain-HTTP shop.)
 - products: ``simple`` and ``variable`` with local attributes and variations; SKUs unique across products
@@ -32,6 +33,7 @@ from __future__ import annotations
 import base64
 import hmac
 import math
+import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
@@ -51,6 +53,10 @@ from .state import (
     WpError,
     parse_gmt,
 )
+
+
+def app_password_plain(password: str) -> str:
+    return re.sub(r"[^a-z\d]", "", password, flags=re.IGNORECASE)
 
 
 class WooCommerceSimulator(WooOrders, WooProducts, SimulatorServer):
@@ -144,7 +150,10 @@ class WooCommerceSimulator(WooOrders, WooProducts, SimulatorServer):
         except (ValueError, UnicodeDecodeError):
             raise WpError("woocommerce_rest_authentication_error", "Consumer key is invalid.", 401) from None
         if user in self.app_passwords:
-            if not hmac.compare_digest(self.app_passwords[user].replace(" ", ""), password.replace(" ", "")):
+            # U-apppw wp_authenticate_application_password: everything but letters and digits is dropped from the
+            # password (spaces group it for reading); no Application Password of the user matches -> 401
+            # incorrect_password, on every route (rest_application_password_check_errors), the media library too
+            if not hmac.compare_digest(app_password_plain(self.app_passwords[user]), app_password_plain(password)):
                 raise WpError("incorrect_password", "The provided password is an invalid application password.", 401)
             if not wc_route and user in self.users_without_upload:
                 # WordPress's attachments controller: a user without the upload_files capability (S-media)

@@ -42,6 +42,12 @@ MEDIA = "/wp-json/wp/v2/media"
 ANSWERING_5XX_CODES = frozenset({"rest_upload_sideload_error"})
 
 
+def is_consumer_key(key: str) -> bool:
+    """WooCommerce's REST API keys are ``ck_`` + a random hash (S-keys: WC_Auth::create_keys); anything else the
+    owner typed as the key is taken for a WordPress user name (used with an Application Password)."""
+    return key.strip().startswith("ck_")
+
+
 class WooCommerceError(PermanentError):
     """A refusal with WordPress's error ``data`` (e.g. ``resource_id`` of a duplicated SKU) kept."""
 
@@ -84,6 +90,8 @@ class WooCommerceClient:
         self.shop_url = shop_url.rstrip("/")
         self.session = session or http.session_create(marketplace="woocommerce")
         self.session.auth = (key, secret)
+        #: True: WooCommerce consumer keys (wc/ routes only); False: a WordPress user with an Application Password
+        self.uses_consumer_keys = is_consumer_key(key)
         self.calls = 0
         self._units: tuple[str, str] | None = None
 

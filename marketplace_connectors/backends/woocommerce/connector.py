@@ -8,7 +8,8 @@ expire, so there is no OAuth flow: ``authorization_url`` refuses, ``refresh`` re
 The key pair may be WooCommerce REST API keys (``ck_``/``cs_``, Read/Write) or a WordPress user name with
 an Application Password. Both authenticate the WooCommerce API; only the second authenticates WordPress's
 media library, which is how photos are uploaded (our drafts carry bytes, not public URLs): with plain
-WooCommerce keys, publishing a product with photos is refused with an owner message saying so.
+WooCommerce keys, publishing a product with photos is refused with an owner message saying so; an Application
+Password WordPress refuses there (revoked or mistyped) asks the owner for a new one (``media_auth_refused``).
 
 Never a second product: before creating, the product SKU is looked up (GET products?sku=); a create refused
 as a duplicate SKU (``product_invalid_sku``/``woocommerce_rest_product_not_created``) is resolved the
@@ -88,6 +89,29 @@ def write_refused_text() -> str:
 def upload_refused_text() -> str:
     return _("The web shop refused the photo file: WordPress accepts JPEG, PNG, GIF or WebP photos within the "
              "site's upload size limit. Use a smaller photo in one of those formats.")
+
+
+#: WordPress's own refusal of an Application Password (U-apppw wp_authenticate_application_password): the user
+#: name exists but no Application Password of that user matches; only a WordPress user name gets it
+APP_PASSWORD_REFUSED_CODES = {"incorrect_password"}
+
+
+def media_auth_refused(exc: AuthError, *, consumer_keys: bool) -> PermanentError:
+    """A 401 from WordPress's media library, in the owner's words. WooCommerce's consumer keys never authenticate
+    that route (finding 2 / M1): the owner needs an Application Password instead. A WordPress user name with an
+    Application Password refused there (``incorrect_password``, or ``invalid_username`` for a user name WordPress
+    does not know) means that password was revoked or mistyped: a new one is needed. ``incorrect_password``
+    names an existing user, so it is never the consumer-key case whatever the key looks like."""
+    if consumer_keys and exc.code not in APP_PASSWORD_REFUSED_CODES:
+        return PermanentError(_("The web shop refused the photo upload: WooCommerce keys cannot add photos to "
+                                "WordPress's media library. Reconnect the shop with your WordPress user name "
+                                "and an Application Password (Users → Profile → Application Passwords) "
+                                "instead of the consumer key and secret."), code="media_upload_refused")
+    return PermanentError(_("The web shop refused the photo upload: WordPress did not accept your Application "
+                            "Password for adding photos (it may have been revoked, or the user name or password "
+                            "was mistyped). In WordPress create a new one under Users → Profile → Application "
+                            "Passwords, then reconnect the shop with your WordPress user name and the new "
+                            "password."), code="media_app_password_refused")
 
 
 ORDER_MISSING_CODES = {"woocommerce_rest_shop_order_invalid_id", "woocommerce_rest_invalid_shop_order_id"}
@@ -299,10 +323,7 @@ class WooCommerceConnector(Connector, KeyConnection, OrderImport, PushNotificati
             try:
                 media = client.upload_media(filename=image.filename, content=image.content, content_type=content_type)
             except AuthError as exc:
-                raise PermanentError(_("The web shop refused the photo upload: WooCommerce keys cannot add photos to "
-                                       "WordPress's media library. Reconnect the shop with your WordPress user name "
-                                       "and an Application Password (Users → Profile → Application Passwords) "
-                                       "instead of the consumer key and secret."), code="media_upload_refused") from exc
+                raise media_auth_refused(exc, consumer_keys=client.uses_consumer_keys) from exc
             except WooCommerceError as exc:
                 if exc.code in UPLOAD_REFUSED_CODES:  # the file's type or size (S-media; 500 in WordPress)
                     raise PermanentError(upload_refused_text(), code=f"woocommerce_{exc.code}") from exc

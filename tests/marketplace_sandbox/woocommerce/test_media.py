@@ -1,6 +1,7 @@
-"""The WooCommerce sandbox's media route against docs/marketplaces/woocommerce.md's media cases M1-M3 and M5
-(WordPress's attachments controller, S-media): consumer keys are not a WordPress user there; a user whose
-role cannot upload files is refused; each missing part of an upload has its own code."""
+"""The WooCommerce sandbox's media route against docs/marketplaces/woocommerce.md's media cases M1-M3, M5 and M6
+(WordPress's attachments controller, S-media; its Application Password check, U-apppw): consumer keys are not a
+WordPress user there; a wrong Application Password is refused; a user whose role cannot upload files is
+refused; each missing part of an upload has its own code."""
 
 import requests
 
@@ -52,3 +53,18 @@ def test_m1_m2_m3_m5_media_uploads_as_wordpress_answers_them():
         assert (refused.status_code, refused.json()["code"]) == (400, "rest_cannot_create")
         assert refused.json()["message"] == "Sorry, you are not allowed to upload media on this site."
         assert len(shop.media) == 1
+
+
+def test_m6_a_wrong_application_password_is_refused_as_wordpress_refuses_it():
+    with WooCommerceSimulator() as shop:
+        # a known user name with a password that is none of the user's Application Passwords (U-apppw)
+        wrong = upload(shop, auth=(USER, "WRON GPAS SWOR D000 0000 0000"))
+        assert (wrong.status_code, wrong.json()["code"]) == (401, "incorrect_password")
+        assert wrong.json()["message"] == "The provided password is an invalid application password."
+        # an unknown user name, while Application Passwords are in use on the site
+        unknown = upload(shop, auth=("chu-shop-cu", APP_PASSWORD))
+        assert (unknown.status_code, unknown.json()["code"]) == (401, "invalid_username")
+        assert shop.media == {}
+        # WordPress drops everything but letters and digits before checking: the grouping is the owner's choice
+        regrouped = upload(shop, auth=(USER, APP_PASSWORD.replace(" ", "-")))
+        assert regrouped.status_code == 201 and len(shop.media) == 1
