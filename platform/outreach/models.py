@@ -222,6 +222,25 @@ class SendLease(models.Model):
         return f"{self.channel} {self.holder} {self.until}"
 
 
+class ChannelPause(models.Model):
+    """A channel whose provider refuses the platform's authorization (Zalo refused the Official Account's
+    refresh token): its queued messages, of every campaign, wait instead of failing one by one, until an
+    operator authorizes the app again; then sending resumes where it stopped and the row is deleted. One row
+    per paused channel (``uniq_outreach_channel_pause_channel``): the pause and the resume are each
+    audit-logged once. ``reason`` is the provider's refusal (``token_-14020``)."""
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    reason = models.CharField(max_length=64, blank=True)
+    paused_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["channel"]
+        constraints = [models.UniqueConstraint(fields=["channel"], name="uniq_outreach_channel_pause_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.reason} {self.paused_at}"
+
+
 class LetterJobStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for a worker")
     RUNNING = "running", _("Printing")

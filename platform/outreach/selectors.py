@@ -26,7 +26,17 @@ from cms.choices import Milestone
 from cms.milestones import milestones_evaluate
 from sme.businesses.models import AdministrativeUnit, Business, OwnershipStatus
 
-from .models import Campaign, CampaignTarget, Channel, DeliveryStatus, LetterPrintJob, Message, MessageState
+from .models import (
+    Campaign,
+    CampaignStatus,
+    CampaignTarget,
+    Channel,
+    ChannelPause,
+    DeliveryStatus,
+    LetterPrintJob,
+    Message,
+    MessageState,
+)
 from .selection import Selection, selection_members
 from .services import province_code
 
@@ -122,6 +132,33 @@ def campaign_sms_delivery(*, campaign: Campaign) -> list[tuple[str, str, int]]:
     counts = dict(Message.objects.filter(campaign=campaign, channel=Channel.SMS, state=MessageState.SENT)
                   .order_by().values("delivery_status").annotate(n=Count("pk")).values_list("delivery_status", "n"))
     return [(status, str(label), counts[status]) for status, label in DeliveryStatus.choices if counts.get(status)]
+
+
+@dataclass(frozen=True)
+class PausedChannel:
+    """One of the campaign's channels paused because its provider refused the platform's authorization
+    (``ChannelPause``): ``waiting`` of the campaign's messages wait on it."""
+
+    channel: str
+    label: str
+    reason: str
+    paused_at: datetime.datetime
+    waiting: int
+
+
+def campaign_paused_channels(*, campaign: Campaign) -> list[PausedChannel]:
+    """The campaign's channels paused for a new authorization, with how many of its messages wait on each;
+    empty when none is (or the campaign is over)."""
+    if campaign.status in (CampaignStatus.FINISHED, CampaignStatus.CANCELLED, CampaignStatus.FAILED):
+        return []
+    pauses = list(ChannelPause.objects.filter(channel__in=campaign.channels))
+    if not pauses:
+        return []
+    waiting = dict(Message.objects.filter(campaign=campaign, state=MessageState.QUEUED,
+                                          channel__in=[p.channel for p in pauses])
+                   .order_by().values("channel").annotate(n=Count("pk")).values_list("channel", "n"))
+    return [PausedChannel(channel=p.channel, label=str(Channel(p.channel).label), reason=p.reason,
+                          paused_at=p.paused_at, waiting=waiting.get(p.channel, 0)) for p in pauses]
 
 
 def campaign_messages(*, campaign: Campaign, state: str = "") -> QuerySet[Message]:

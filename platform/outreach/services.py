@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,10 +42,12 @@ from sme.jobs import task_enqueue
 from .letters import Letter, LetterError, write_letters
 from .messaging import (
     AmbiguousSendError,
+    AuthorizationRefused,
     PermanentSendError,
     ProviderNotConfigured,
     RetryableSendError,
     SendResult,
+    authorization_refusal,
     provider_for,
 )
 from .models import (
@@ -54,6 +56,7 @@ from .models import (
     CampaignStatus,
     CampaignTarget,
     Channel,
+    ChannelPause,
     DeliveryStatus,
     LetterJobStatus,
     LetterPrintJob,
@@ -79,6 +82,11 @@ LEASE_MARGIN_SECONDS = 30
 
 class SendLater(Exception):
     """The provider asked to try a message later (nothing was sent); its row is queued again."""
+
+
+class ChannelPaused(Exception):
+    """The channel's provider refused the platform's authorization (nothing was sent): the message is queued
+    again and the channel paused (``channel_pause``) until an operator authorizes it again."""
 
 
 class LinkInvalid(Exception):
@@ -418,7 +426,9 @@ def message_send(*, message: Message, deliver: Callable[[Message], None]) -> str
     Claims the row first (``queued`` -> ``sending``; a message someone else claimed is left alone and its
     state returned), then checks opt-out and the cool-down, then delivers and marks it ``sent``. A delivery
     that fails with an error the sender reports (refused address, SMTP error) is ``failed``; the process
-    dying in between leaves it ``sending`` for ``messages_mark_in_doubt``.
+    dying in between leaves it ``sending`` for ``messages_mark_in_doubt``. A provider refusing the platform's
+    authorization (``AuthorizationRefused``) queues it again, untried, pauses the channel (``channel_pause``)
+    and raises ``ChannelPaused``.
     """
     now = timezone.now()
     claimed = Message.objects.filter(pk=message.pk, state__in=(MessageState.QUEUED,)).update(
@@ -426,6 +436,7 @@ def message_send(*, message: Message, deliver: Callable[[Message], None]) -> str
     if not claimed:
         return Message.objects.values_list("state", flat=True).get(pk=message.pk)
     message.attempts += 1
+    refused: AuthorizationRefused | None = None
     if OptOut.objects.filter(identifier=message.identifier).exists():
         state = MessageState.OPTED_OUT
     elif not _contact_claim(message=message):
@@ -433,6 +444,13 @@ def message_send(*, message: Message, deliver: Callable[[Message], None]) -> str
     else:
         try:
             deliver(message)
+        except AuthorizationRefused as exc:
+            # Every message of the channel would be refused the same way: this one waits with the others
+            # (the try does not count: nothing reached the provider's send endpoint).
+            refused = exc
+            state = MessageState.QUEUED
+            Message.objects.filter(pk=message.pk).update(error_code=(exc.code or "authorization_refused")[:64],
+                                                         attempts=F("attempts") - 1)
         except AmbiguousSendError as exc:
             # It may have left: only a provider that recognises the message's tracking id may be asked again.
             deduplicates = message.channel in PHONE_CHANNELS and provider_for(message.channel).deduplicates
@@ -460,6 +478,9 @@ def message_send(*, message: Message, deliver: Callable[[Message], None]) -> str
                  else AuditAction.OUTREACH_MESSAGE_NOT_SENT, actor=None, target=f"message:{message.pk}",
                  details={"campaign": message.campaign_id, "identifier": message.identifier,
                           "channel": message.channel, "state": state})
+    if refused is not None:
+        channel_pause(channel=message.channel, reason=refused.code or "authorization_refused")
+        raise ChannelPaused(message.pk)
     if state == MessageState.QUEUED:
         # Not sent (the provider said "later"): the business's cool-down slot stays this campaign's.
         raise SendLater(message.pk)
@@ -593,6 +614,8 @@ def channel_send_batch(*, channel: str, holder: str | None = None, limit: int | 
                                   campaign__status=CampaignStatus.SENDING).exists():
         campaigns_finish()
         return None
+    if not channel_pause_lifted(channel=channel):
+        return None  # outreach_send_due_task asks again every minute
     if not sending_hours_allow():
         return float(seconds_until_sending_hours())
     interval = 60.0 / max(settings.OUTREACH_RATE_PER_MINUTE.get(channel, 60), 1)
@@ -618,10 +641,61 @@ def channel_send_batch(*, channel: str, holder: str | None = None, limit: int | 
                 message_send(message=message, deliver=deliver)
             except SendLater:
                 return float(settings.OUTREACH_RETRY_SECONDS)
+            except ChannelPaused:
+                return None
     finally:
         _lease_release(channel=channel, holder=holder)
     campaigns_finish()
     return interval if _next_message(channel) is not None else None
+
+
+def _campaigns_waiting(channel: str) -> dict[int, int]:
+    """{campaign id: messages of ``channel`` waiting} for the campaigns not over yet."""
+    return dict(Message.objects.filter(channel=channel, state=MessageState.QUEUED)
+                .exclude(campaign__status__in=(CampaignStatus.FINISHED, CampaignStatus.CANCELLED,
+                                               CampaignStatus.FAILED))
+                .order_by().values("campaign_id").annotate(n=Count("pk")).values_list("campaign_id", "n"))
+
+
+def channel_pause(*, channel: str, reason: str) -> bool:
+    """Pause ``channel``: its provider refused the platform's authorization (``reason``, e.g. Zalo's
+    ``token_-14020``), so its queued messages wait, in every campaign, instead of failing one by one; the
+    other channels go on. Audit-logged once, on each campaign with messages waiting on it. Returns False when
+    the channel was paused already (nothing changes)."""
+    try:
+        with transaction.atomic():
+            ChannelPause.objects.create(channel=channel, reason=reason[:64], paused_at=timezone.now())
+    except IntegrityError:  # uniq_outreach_channel_pause_channel: another sender paused it first
+        return False
+    waiting = _campaigns_waiting(channel)
+    logger.warning("Outreach channel %s paused (%s): %s messages wait for a new authorization", channel,
+                   reason, sum(waiting.values()))
+    for campaign_id, count in waiting.items():
+        audit_record(action=AuditAction.OUTREACH_CAMPAIGN_CHANGED, actor=None, target=f"campaign:{campaign_id}",
+                     details={"channel": channel, "channel_paused": True, "reason": reason[:64],
+                              "waiting": count})
+    return True
+
+
+def channel_pause_lifted(*, channel: str) -> bool:
+    """Whether ``channel`` may send: True when it is not paused, or when it was and its provider's
+    authorization is no longer refused (an operator set a new refresh token): the pause is then lifted,
+    audit-logged once on each campaign with messages waiting, and sending goes on where it stopped. False
+    while the refusal stands (nothing is asked of the provider)."""
+    pause = ChannelPause.objects.filter(channel=channel).first()
+    if pause is None:
+        return True
+    if authorization_refusal(channel):
+        return False
+    if not ChannelPause.objects.filter(pk=pause.pk).delete()[0]:
+        return True  # another sender lifted it
+    waiting = _campaigns_waiting(channel)
+    logger.info("Outreach channel %s resumed: %s messages waiting", channel, sum(waiting.values()))
+    for campaign_id, count in waiting.items():
+        audit_record(action=AuditAction.OUTREACH_CAMPAIGN_CHANGED, actor=None, target=f"campaign:{campaign_id}",
+                     details={"channel": channel, "channel_paused": False, "paused_since": pause.paused_at.isoformat(),
+                              "reason": pause.reason, "waiting": count})
+    return True
 
 
 class LetterJobAbandoned(Exception):

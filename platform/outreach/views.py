@@ -96,6 +96,7 @@ def campaign_detail(request, pk: int):
             campaign=campaign, state=MessageState.QUEUED).filter(channel=Channel.LETTER).count()
         context["letter_job"] = selectors.letter_job_latest(campaign=campaign)
         context["sms_delivery"] = selectors.campaign_sms_delivery(campaign=campaign)
+        context["paused_channels"] = selectors.campaign_paused_channels(campaign=campaign)
     return render(request, "outreach/campaign_detail.html", context)
 
 

@@ -20,6 +20,7 @@ other way round. The one model used here is the Zalo Official Account's token st
 
 from .base import (
     AmbiguousSendError,
+    AuthorizationRefused,
     MessageProvider,
     PermanentSendError,
     ProviderNotConfigured,
@@ -27,10 +28,11 @@ from .base import (
     SendError,
     SendResult,
 )
-from .providers import Channel, provider_for
+from .providers import Channel, authorization_refusal, provider_for
 
 __all__ = [
     "AmbiguousSendError",
+    "AuthorizationRefused",
     "Channel",
     "MessageProvider",
     "PermanentSendError",
@@ -38,5 +40,6 @@ __all__ = [
     "RetryableSendError",
     "SendError",
     "SendResult",
+    "authorization_refusal",
     "provider_for",
 ]

@@ -35,6 +35,13 @@ class ProviderNotConfigured(PermanentSendError):
     """The environment does not configure this channel (or only half of it): an operator's fix."""
 
 
+class AuthorizationRefused(ProviderNotConfigured):
+    """The provider refuses the platform's authorization itself (Zalo refused the Official Account's refresh
+    token): no message can be sent on the channel until an operator authorizes the app again. Nothing was
+    sent. The caller holds the channel's messages instead of failing them one by one; the channel's
+    ``authorization_refusal`` says when a new authorization is in place."""
+
+
 @dataclass(frozen=True)
 class SendResult:
     """A message the provider accepted. ``provider_message_id`` is its id there (ZNS ``msg_id``, eSMS

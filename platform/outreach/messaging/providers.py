@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .base import MessageProvider
+from .base import MessageProvider, ProviderNotConfigured
 from .esms import EsmsSmsProvider
 from .zalo import ZaloZnsProvider
 from .zalo_tokens import StoredZaloTokens
@@ -27,3 +27,19 @@ def provider_for(channel: str) -> MessageProvider:
     if channel == Channel.SMS:
         return EsmsSmsProvider()
     raise ValueError(f"unknown messaging channel: {channel!r}")
+
+
+def authorization_refusal(channel: str) -> str:
+    """The code of the provider's refusal of the platform's authorization on ``channel`` (Zalo refused the
+    Official Account's refresh token: ``token_-14020``...), or "" when nothing known refuses it now: a new
+    refresh token is in place (set in the environment, or by ``manage.py outreach_zalo_authorize``), or the
+    channel has no such authorization. Reads the token store only: asks Zalo nothing."""
+    if channel != Channel.ZALO:
+        return ""
+    stored = StoredZaloTokens()
+    if not stored.configured:
+        return ""
+    try:
+        return stored.refusal()
+    except ProviderNotConfigured as exc:
+        return exc.code or "not_configured"

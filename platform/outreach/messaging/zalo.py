@@ -22,6 +22,7 @@ import requests
 
 from .base import (
     AmbiguousSendError,
+    AuthorizationRefused,
     PermanentSendError,
     ProviderNotConfigured,
     RetryableSendError,
@@ -108,9 +109,9 @@ class ZaloOAuthClient:
         """Trade ``refresh_token`` for a new access token and the next refresh token. Not idempotent: Zalo
         takes a refresh token once, so the caller stores the grant before anything else uses it.
 
-        Raises ``ProviderNotConfigured`` when the app is not configured or Zalo refuses the request (the
-        refresh token used, expired or revoked, a wrong app id or secret key: an operator re-authorizes the
-        app); ``RetryableSendError`` when Zalo is unreachable or busy, or did not answer (the refresh token
+        Raises ``ProviderNotConfigured`` when the app is not configured, ``AuthorizationRefused`` (one of
+        them) when Zalo refuses the request (the refresh token used, expired or revoked, a wrong app id or
+        secret key: an operator re-authorizes the app); ``RetryableSendError`` when Zalo is unreachable or busy, or did not answer (the refresh token
         may then be spent: the next try says so)."""
         if not self.configured or not refresh_token:
             raise ProviderNotConfigured("Chưa cấu hình ứng dụng Zalo để làm mới access token "
@@ -140,9 +141,9 @@ def _grant(response: requests.Response) -> TokenGrant:
     access, refresh = payload.get("access_token"), payload.get("refresh_token")
     if error or not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
         words = payload.get("error_description") or payload.get("error_name") or payload.get("message") or ""
-        raise ProviderNotConfigured(f"Zalo từ chối làm mới access token ({error}: {words}). Cần cấp quyền lại "
-                                    "cho ứng dụng và đặt refresh token mới.", code=f"token_{error or 'refused'}",
-                                    provider=CODE)
+        raise AuthorizationRefused(f"Zalo từ chối làm mới access token ({error}: {words}). Cần cấp quyền lại "
+                                   "cho ứng dụng và đặt refresh token mới.", code=f"token_{error or 'refused'}",
+                                   provider=CODE)
     try:
         expires_in = int(payload.get("expires_in") or DEFAULT_EXPIRES_IN)  # Zalo writes it as a string
     except (TypeError, ValueError):

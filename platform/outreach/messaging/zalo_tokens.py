@@ -93,6 +93,27 @@ class StoredZaloTokens:
             refreshing_since=None, refreshed_at=now, error_code="", updated_at=now)
         return grant.access_token
 
+    def refusal(self) -> str:
+        """The code of Zalo's refusal of the stored refresh token (``token_-14020``...), or "" when the stored
+        one has not been refused: new since (the environment's new one, or ``authorize``) or refreshed."""
+        return self._row().error_code
+
+    def authorize(self, *, refresh_token: str) -> str:
+        """An operator's new refresh token (an OA admin authorized the app again): stored in place of the
+        refused one and traded at once for an access token, which is returned. The stored pair is replaced
+        whatever it was (a refresh of the old one running meanwhile loses: its write is conditional on the
+        generation). Raises what ``refresh`` raises; the new refresh token stays stored when Zalo could not
+        be reached (the next message trades it)."""
+        refresh_token = refresh_token.strip()
+        if not refresh_token:
+            raise ProviderNotConfigured("Refresh token Zalo trống.", code="refresh_token_empty", provider=CODE)
+        row = self._row()
+        ZaloOaToken.objects.filter(pk=row.pk).update(
+            access_token_encrypted=token_encrypt(""), refresh_token_encrypted=token_encrypt(refresh_token),
+            access_expires_at=None, generation=F("generation") + 1, refreshing_since=None, error_code="",
+            updated_at=timezone.now())
+        return self.refresh(stale="")
+
     def _claim(self, *, stale: str) -> ZaloOaToken | str:
         """The row, claimed for a refresh by this process; or the token another process stored since
         ``stale`` was read. Waits up to ``wait_seconds`` for another process's refresh."""
