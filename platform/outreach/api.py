@@ -9,7 +9,7 @@ from django.urls import reverse
 from adoption.api import get_only, known_parameters, token_required
 
 from . import selectors
-from .models import Campaign, CampaignStatus
+from .models import Campaign, CampaignStatus, Channel
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -22,12 +22,18 @@ def _row(row: selectors.FunnelRow) -> dict:
                        "median_hours_from_previous": row.median_hours[step]} for step in selectors.STEPS]}
 
 
-def _campaign(campaign) -> dict:
+def _paused(paused: selectors.PausedChannel) -> dict:
+    return {"channel": paused.channel, "label": paused.label, "reason": paused.reason,
+            "paused_since": paused.paused_at.isoformat(), "waiting": paused.waiting}
+
+
+def _campaign(campaign, paused: list[selectors.PausedChannel]) -> dict:
     return {"id": campaign.pk, "name": campaign.name, "status": campaign.status,
             "channels": list(campaign.channels), "selection": campaign.selection,
             "businesses_selected": campaign.target_count,
             "queued_at": campaign.queued_at.isoformat() if campaign.queued_at else None,
-            "finished_at": campaign.finished_at.isoformat() if campaign.finished_at else None}
+            "finished_at": campaign.finished_at.isoformat() if campaign.finished_at else None,
+            "paused_channels": [_paused(p) for p in paused]}
 
 
 @get_only
@@ -35,8 +41,9 @@ def _campaign(campaign) -> dict:
 @known_parameters()
 def campaign_list_view(request):
     """The campaigns of the officer's province, newest first (at most 500)."""
-    campaigns = selectors.campaign_list(user=request.api_user)[:500]
-    return JsonResponse({"campaigns": [_campaign(c) for c in campaigns],
+    campaigns = list(selectors.campaign_list(user=request.api_user)[:500])
+    paused = selectors.campaigns_paused_channels(campaigns=campaigns)
+    return JsonResponse({"campaigns": [_campaign(c, paused.get(c.pk, [])) for c in campaigns],
                          "brought_online": selectors.brought_online_count()},
                         json_dumps_params={"ensure_ascii": False})
 
@@ -56,7 +63,7 @@ def campaign_funnel_view(request, campaign_id: str):
     else:
         funnel = selectors.campaign_funnel(campaign=campaign)
     return JsonResponse({
-        "campaign": _campaign(campaign),
+        "campaign": _campaign(campaign, selectors.campaign_paused_channels(campaign=campaign)),
         "total": _row(funnel.total) if funnel else None,
         "by_channel": [_row(r) for r in funnel.by_channel] if funnel else [],
         "by_ward": [_row(r) for r in funnel.by_ward] if funnel else [],
@@ -67,11 +74,26 @@ ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
 NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
-CAMPAIGN = {"type": "object", "required": ["id", "name", "status", "channels", "businesses_selected"], "properties": {
+PAUSED_CHANNEL = {
+    "type": "object", "required": ["channel", "label", "reason", "paused_since", "waiting"],
+    "description": "A channel of the campaign paused because its provider refused the platform's authorization "
+                   "(Zalo refused the Official Account's refresh token) until the operator authorizes it again; "
+                   "its messages wait (not failed) and are each sent once when it resumes.",
+    "properties": {
+        "channel": {"type": "string", "enum": list(Channel.values)}, "label": {"type": "string"},
+        "reason": {"type": "string", "description": "The provider's refusal code, e.g. token_-14020."},
+        "paused_since": {"type": "string", "format": "date-time"},
+        "waiting": {"type": "integer", "minimum": 0,
+                    "description": "This campaign's messages waiting on the channel."}}}
+CAMPAIGN = {"type": "object", "required": ["id", "name", "status", "channels", "businesses_selected",
+                                           "paused_channels"], "properties": {
     "id": {"type": "integer"}, "name": {"type": "string"},
     "status": {"type": "string", "enum": list(CampaignStatus.values)},
     "channels": {"type": "array", "items": {"type": "string"}}, "selection": {"type": "object"},
-    "businesses_selected": {"type": "integer"}, "queued_at": NULLABLE_TIME, "finished_at": NULLABLE_TIME}}
+    "businesses_selected": {"type": "integer"}, "queued_at": NULLABLE_TIME, "finished_at": NULLABLE_TIME,
+    "paused_channels": {"type": "array", "items": {"$ref": "#/components/schemas/PausedChannel"},
+                        "description": "Its channels paused for a new authorization; empty when none is (or the "
+                                       "campaign is over)."}}}
 FUNNEL_ROW = {"type": "object", "required": ["key", "label", "steps"], "properties": {
     "key": {"type": "string"}, "label": {"type": "string"},
     "steps": {"type": "array", "items": {"type": "object", "required": ["step", "count"], "properties": {
@@ -89,7 +111,7 @@ def openapi(request):
                     "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}}
     doc = {
         "openapi": "3.0.3",
-        "info": {"title": "Đồng Tháp SME outreach campaigns", "version": "1.0.0",
+        "info": {"title": "Đồng Tháp SME outreach campaigns", "version": "1.1.0",
                  "description": "The province's outreach campaigns and each one's funnel: sent, link opened, "
                                 "signed up, business confirmed, first product, first live listing, first order; "
                                 "each step counts the businesses that reached it and every step before, with the "
@@ -99,7 +121,7 @@ def openapi(request):
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A token from the officers' API tokens page."}},
-            "schemas": {"Campaign": CAMPAIGN, "FunnelRow": FUNNEL_ROW, "Error": ERROR},
+            "schemas": {"Campaign": CAMPAIGN, "PausedChannel": PAUSED_CHANNEL, "FunnelRow": FUNNEL_ROW, "Error": ERROR},
         },
         "security": [{"bearer": []}],
         "paths": {

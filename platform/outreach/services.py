@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mail_admins
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
@@ -674,7 +674,30 @@ def channel_pause(*, channel: str, reason: str) -> bool:
         audit_record(action=AuditAction.OUTREACH_CAMPAIGN_CHANGED, actor=None, target=f"campaign:{campaign_id}",
                      details={"channel": channel, "channel_paused": True, "reason": reason[:64],
                               "waiting": count})
+    _operators_tell_paused(channel=channel, reason=reason[:64], waiting=waiting)
     return True
+
+
+def _operators_tell_paused(*, channel: str, reason: str, waiting: dict[int, int]) -> None:
+    """E-mail the site's operators (``ADMINS``, Django's ``mail_admins``) that ``channel`` paused, once per
+    pause (its caller won the pause row): the refusal code, the messages waiting per campaign and what to do.
+    No token is in it (the refusal code is Zalo's error number). An SMTP failure is logged, not raised: the
+    pause holds either way and the campaign page says it too."""
+    if not settings.ADMINS:
+        logger.warning("Outreach channel %s paused: no ADMINS are set, so no operator is e-mailed", channel)
+        return
+    names = dict(Campaign.objects.filter(pk__in=waiting).values_list("pk", "name"))
+    context = {"channel": str(Channel(channel).label), "reason": reason, "total": sum(waiting.values()),
+               "campaigns": [(names.get(pk, ""), pk, n) for pk, n in sorted(waiting.items())]}
+    subjects, bodies = [], []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            subjects.append(render_to_string("outreach/email/channel_paused_subject.txt", context).strip())
+            bodies.append(render_to_string("outreach/email/channel_paused.txt", context).strip())
+    try:
+        mail_admins(" / ".join(dict.fromkeys(subjects)), "\n\n----------\n\n".join(bodies) + "\n")
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Outreach channel %s paused: the e-mail to the operators could not be sent", channel)
 
 
 def channel_pause_lifted(*, channel: str) -> bool:

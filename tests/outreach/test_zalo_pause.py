@@ -6,14 +6,27 @@ resumes sending where it stopped, each waiting message sent once. Against the Za
 import io
 
 import pytest
+import requests
+import schemathesis
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEvent
+from adoption.models import ApiToken
+from adoption.services import api_token_create, token_hash
+from marketplace_connectors.crypto import token_decrypt
 from messaging_sandbox.zalo import SEND_PATH as ZNS_PATH
 from messaging_sandbox.zalo import TOKEN_PATH
 from outreach import services
-from outreach.models import Campaign, CampaignStatus, Channel, ChannelPause, Message, MessageState
+from outreach.models import (
+    Campaign,
+    CampaignStatus,
+    Channel,
+    ChannelPause,
+    Message,
+    MessageState,
+    ZaloOaToken,
+)
 from outreach.selection import Selection
 from sme.businesses.models import Business
 from tests.adoption.factories import on_register
@@ -42,6 +55,17 @@ def paused_by_zalo(zns, campaign) -> None:
     zns.expire_access_tokens()
     zns.refresh_tokens.clear()
     services.channel_send_batch(channel=Channel.ZALO)
+
+
+def conforming(client, response, *, path: str):
+    """The API response's JSON, once it conforms to the API's own OpenAPI document (the fuzz test meets no
+    paused channel)."""
+    schema = schemathesis.openapi.from_dict(client.get(reverse("outreach:api_openapi")).json())
+    request = requests.Request("GET", f"http://testserver{response.wsgi_request.path}").prepare()
+    schema[path]["GET"].validate_response(schemathesis.Response(
+        status_code=response.status_code, headers={k: [v] for k, v in response.headers.items()},
+        content=response.content, request=request, elapsed=0.0, verify=True))
+    return response.json()
 
 
 def channel_audit(campaign, *, paused: bool):
@@ -157,3 +181,66 @@ def test_an_empty_refresh_token_changes_nothing(province, zns):
     with pytest.raises(CommandError, match="refresh_token_empty"):
         call_command("outreach_zalo_authorize", stdin=io.StringIO("\n"), stdout=io.StringIO())
     assert ChannelPause.objects.exists() and zns.count(path=TOKEN_PATH) == 1
+
+
+def test_the_operators_are_emailed_once_per_pause_with_what_to_do_and_no_token(province, zns, settings,
+                                                                              mailoutbox):
+    # given: the site's operators
+    settings.ADMINS = [("Vận hành", "van-hanh@dongthap.example")]
+    campaign = zalo_campaign(province)
+
+    # when: Zalo refuses the refresh; the Zalo sender runs twice more (each message waits), and the e-mails go
+    paused_by_zalo(zns, campaign)
+    services.channel_send_batch(channel=Channel.ZALO)
+    services.channel_send_batch(channel=Channel.ZALO)
+
+    # then: one e-mail to the operators, Vietnamese first then English
+    [mail] = [m for m in mailoutbox if m.to == ["van-hanh@dongthap.example"]]
+    assert len(mailoutbox) == 1
+    assert "Việc gửi qua Zalo đang tạm dừng (token_-14020)" in mail.subject
+    assert "Sending on Zalo is paused (token_-14020)" in mail.subject
+    vi, en = mail.body.split("----------")
+    assert "4 tin đang chờ gửi qua kênh này" in vi and f'"Mời lên sàn Lai Vung" (mã {campaign.pk}): 4 tin' in vi
+    assert "4 messages wait on it" in en and f'Campaign "Mời lên sàn Lai Vung" (id {campaign.pk}): 4 waiting' in en
+    for body in (vi, en):
+        assert "python manage.py outreach_zalo_authorize" in body and "token_-14020" in body
+    assert "standard input" in en and "đầu vào chuẩn" in vi
+    # no token or secret, neither the environment's nor the stored ones
+    row = ZaloOaToken.objects.get()
+    secrets = {settings.OUTREACH_ZALO_ZNS_REFRESH_TOKEN, settings.OUTREACH_ZALO_ZNS_ACCESS_TOKEN,
+               settings.OUTREACH_ZALO_APP_SECRET_KEY, token_decrypt(row.refresh_token_encrypted),
+               token_decrypt(row.access_token_encrypted), *zns.access_tokens} - {""}
+    assert secrets and not [s for s in secrets if s in mail.subject or s in mail.body]
+
+
+def test_an_officers_api_call_shows_the_paused_channel_until_it_resumes(province, zns, client):
+    # given: paused, four Zalo messages of the campaign waiting; the officer's API token
+    campaign = zalo_campaign(province)
+    paused_by_zalo(zns, campaign)
+    pause = ChannelPause.objects.get()
+    record, _secret = api_token_create(user=province.officer, name="bi")
+    ApiToken.objects.filter(pk=record.pk).update(token_hash=token_hash("dta_pause"))
+    auth = {"HTTP_AUTHORIZATION": "Bearer dta_pause"}
+    funnel_url = reverse("outreach:api_campaign_funnel", args=[campaign.pk])
+
+    # when
+    listed = conforming(client, client.get(reverse("outreach:api_campaigns"), **auth), path="/api/v1/campaigns")
+    funnel = conforming(client, client.get(funnel_url, **auth), path="/api/v1/campaigns/{campaign_id}/funnel")
+
+    # then: both say which channel, since when, why and how many wait
+    paused = [{"channel": "zalo", "label": "Zalo", "reason": "token_-14020",
+               "paused_since": pause.paused_at.isoformat(), "waiting": 4}]
+    [listed_campaign] = [c for c in listed["campaigns"] if c["id"] == campaign.pk]
+    assert listed_campaign["paused_channels"] == paused
+    assert funnel["campaign"]["paused_channels"] == paused
+
+    # and when the operator sets a new refresh token and the sender resumes, it is gone
+    zns.refresh_tokens["operator-new-refresh-token"] = zns.now() + 3600
+    call_command("outreach_zalo_authorize", stdin=io.StringIO("operator-new-refresh-token\n"),
+                 stdout=io.StringIO())
+    services.channel_send_batch(channel=Channel.ZALO)
+    campaign.refresh_from_db()
+    assert not ChannelPause.objects.exists() and campaign.status == CampaignStatus.SENDING  # e-mails still wait
+    assert client.get(funnel_url, **auth).json()["campaign"]["paused_channels"] == []
+    listed = client.get(reverse("outreach:api_campaigns"), **auth).json()
+    assert [c["paused_channels"] for c in listed["campaigns"]] == [[]]
