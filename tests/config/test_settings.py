@@ -54,3 +54,20 @@ def test_settings_default_to_embedded_services(settings):
     assert settings.CELERY_BROKER_URL.startswith("sqlite:///")
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+def test_the_operators_come_from_the_environment_with_the_sites_subject_prefix():
+    # given two operators in DJANGO_ADMINS, one with a Vietnamese name
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    code = "from django.conf import settings; print(repr(settings.ADMINS)); print(settings.EMAIL_SUBJECT_PREFIX)"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), "shell", "--verbosity", "0", "-c", code],
+        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+             "DJANGO_ADMINS": "Vận hành <van-hanh@dongthap.example>, ops@dongthap.example"},
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    # then Django's mail_admins reaches both, under the site's own subject prefix
+    assert result.returncode == 0, result.stderr
+    admins, prefix = result.stdout.splitlines()[-2:]
+    assert admins == repr([("Vận hành", "van-hanh@dongthap.example"), ("", "ops@dongthap.example")])
+    assert prefix.strip() == "[Đồng Tháp SME]"

@@ -5,6 +5,7 @@ the README's settings table; keep the two in step.
 """
 
 import re
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -267,6 +268,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Đồng Tháp SME Online <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The operators: e-mailed when something needs a person (a messaging channel paused because the provider
+# refused the platform's authorization; Django's error reports). "Name <address>" entries, comma separated.
+ADMINS = [parseaddr(entry) for entry in env.list("DJANGO_ADMINS", default=[])]
+EMAIL_SUBJECT_PREFIX = ACCOUNT_EMAIL_SUBJECT_PREFIX
 if EMAIL_URL := env("EMAIL_URL", default=""):
     vars().update(env.email_url_config(EMAIL_URL))
 
