@@ -28,6 +28,22 @@ from .test_connector import live
 pytestmark = pytest.mark.django_db
 
 
+def live_and_bound(tiki, connector, creds, *, n: int):
+    """A connected Tiki shop with our product ``n`` (SKUs ``GAO-000n-…``) live on Tiki, its listing and
+    variants bound under Tiki's ids, as a publish leaves them. Returns the shop account."""
+    account = AccountFactory(marketplace="tiki", external_shop_id=SELLER)
+    account.set_tokens(access_token=creds.access_token, refresh_token=creds.refresh_token)
+    account.save()
+    product = make_product(account.business, n=n)
+    status = live(tiki, connector, creds, draft(sku=f"GAO-{n:04d}"))
+    listing = ListingBinding.objects.create(account=account, product=product, external_id=status.external_id,
+                                            status=ListingStatus.LIVE)
+    for variant in product.variants.all():
+        VariantBinding.objects.create(account=account, listing=listing, variant=variant,
+                                      external_id=status.variant_ids_by_sku[variant.sku])
+    return account
+
+
 def test_stock_goes_to_the_selling_warehouse_not_the_returns_one_listed_first(tiki, connector, creds):
     status = live(tiki, connector, creds, draft())
     first = next(iter(status.variant_ids_by_sku.values()))
@@ -61,16 +77,7 @@ def test_a_paused_connection_is_a_failure_the_owner_sees_never_a_success(tiki, c
 
 def test_an_order_line_with_an_empty_seller_code_takes_the_stock_of_the_bound_variant(tiki, connector, creds):
     # given a product live on Tiki, bound to our catalog's variants under Tiki's product ids
-    account = AccountFactory(marketplace="tiki", external_shop_id=SELLER)
-    account.set_tokens(access_token=creds.access_token, refresh_token=creds.refresh_token)
-    account.save()
-    product = make_product(account.business, n=1)
-    status = live(tiki, connector, creds, draft(sku="GAO-0001"))
-    listing = ListingBinding.objects.create(account=account, product=product, external_id=status.external_id,
-                                            status=ListingStatus.LIVE)
-    for variant in product.variants.all():
-        VariantBinding.objects.create(account=account, listing=listing, variant=variant,
-                                      external_id=status.variant_ids_by_sku[variant.sku])
+    account = live_and_bound(tiki, connector, creds, n=1)
 
     # when a buyer orders 2 of the first variant, and the seller's code on Tiki's order is empty
     code = tiki.create_order(shop_id=SELLER, items=[("GAO-0001-1", 2)], seller_product_code="")
@@ -101,16 +108,7 @@ def test_the_two_403s_of_tiki_say_different_things_to_the_owner(tiki, connector,
 
 def test_an_empty_page_of_orders_its_paging_contradicts_is_tried_again_never_read_as_no_orders(tiki, connector, creds):
     # given a product live on Tiki and bound to our catalog, and a buyer's order of 3
-    account = AccountFactory(marketplace="tiki", external_shop_id=SELLER)
-    account.set_tokens(access_token=creds.access_token, refresh_token=creds.refresh_token)
-    account.save()
-    product = make_product(account.business, n=2)
-    status = live(tiki, connector, creds, draft(sku="GAO-0002"))
-    listing = ListingBinding.objects.create(account=account, product=product, external_id=status.external_id,
-                                            status=ListingStatus.LIVE)
-    for variant in product.variants.all():
-        VariantBinding.objects.create(account=account, listing=listing, variant=variant,
-                                      external_id=status.variant_ids_by_sku[variant.sku])
+    account = live_and_bound(tiki, connector, creds, n=2)
     code = tiki.create_order(shop_id=SELLER, items=[("GAO-0002-1", 3)])
 
     # when Tiki answers the order listing with an empty page whose paging says 1 order (U-131)
@@ -174,16 +172,7 @@ def order_status_shown(client, order) -> tuple[str, str]:
 @pytest.mark.parametrize("not_accepted", ["waiting_payment", "processing"])
 def test_an_order_tiki_has_not_accepted_holds_stock_until_it_is_cancelled(tiki, connector, creds, not_accepted, client):
     # given a product live on Tiki, bound to our catalog's variants
-    account = AccountFactory(marketplace="tiki", external_shop_id=SELLER)
-    account.set_tokens(access_token=creds.access_token, refresh_token=creds.refresh_token)
-    account.save()
-    product = make_product(account.business, n=1)
-    status = live(tiki, connector, creds, draft(sku="GAO-0001"))
-    listing = ListingBinding.objects.create(account=account, product=product, external_id=status.external_id,
-                                            status=ListingStatus.LIVE)
-    for variant in product.variants.all():
-        VariantBinding.objects.create(account=account, listing=listing, variant=variant,
-                                      external_id=status.variant_ids_by_sku[variant.sku])
+    account = live_and_bound(tiki, connector, creds, n=1)
 
     # when a buyer's order Tiki has not accepted yet (G-listorders: only orders from queueing on are) comes in
     code = tiki.create_order(shop_id=SELLER, items=[("GAO-0001-1", 4)], status=not_accepted)
